@@ -1,0 +1,43 @@
+# make demo: set up, then run the pipeline on seeds/ into locales/
+# make test: set up, install system tools the tests use, run every test
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIPELINE := $(VENV)/bin/pipeline
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench lint system-tools clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,bench,dev]'
+	touch $@
+
+demo: $(STAMP)
+	$(PIPELINE) run seeds/ --to ru,uk --out locales/
+
+# gettext's msgfmt checks every PO file we write; xmllint validates XML outputs.
+system-tools:
+	@missing=""; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+test: $(STAMP) system-tools
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check pipeline tests bench
+	$(VENV)/bin/ruff format --check pipeline tests bench
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) locales/*/ .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,29 @@
+"""`make bench`: every benchmark, printed as tables. Not tests: nothing here fails a build."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import segmentation
+
+BENCHES = {"Sentence segmentation (seeds/)": segmentation.run}
+
+
+def main(selected: list[str]) -> None:
+    print(f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}")
+    for title, bench in BENCHES.items():
+        if selected and not any(word.lower() in title.lower() for word in selected):
+            continue
+        rows = bench()
+        width = max(len(name) for name, _ in rows)
+        print(f"\n## {title}")
+        for name, value in rows:
+            print(f"  {name:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

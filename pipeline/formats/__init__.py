@@ -1,0 +1,1 @@
+"""Review-file formats: each module renders (and where needed reads) one format."""

@@ -1,0 +1,136 @@
+"""Gettext PO review files: one per article and target language.
+
+msgctxt is the segment id, msgid the source sentence, msgstr the
+translation. Machine output is ``fuzzy`` until a person approves it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+from babel import Locale
+from babel.messages.plurals import get_plural
+
+from pipeline import __version__
+from pipeline.errors import InputError
+from pipeline.model import Article, BlockKind
+
+# Flags that tell a reviewer (and our own readers) an entry is not for translation.
+KIND_FLAGS = {BlockKind.BOILERPLATE: "boilerplate", BlockKind.FOREIGN: "foreign-language"}
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """What every review file's header records about the run that made it."""
+
+    signature: str
+    timestamp: str  # "YYYY-MM-DD HH:MM+ZZZZ", passed in so rendering stays pure
+    source_lang: str = "en"
+
+
+def plural_forms(lang: str) -> str:
+    """The gettext Plural-Forms header for ``lang``, from babel's CLDR data."""
+    return str(get_plural(lang).plural_forms)
+
+
+def build_catalog(
+    article: Article,
+    target_lang: str,
+    translations: Mapping[str, str],
+    info: RunInfo,
+    source_ref: str | None = None,
+) -> polib.POFile:
+    """A fresh catalog for one article: sources, machine translations (fuzzy), notes."""
+    catalog = polib.POFile(wrapwidth=78, encoding="utf-8")
+    catalog.header = (
+        f"Review file: {article.name} ({info.source_lang} -> {target_lang}).\n"
+        "Translate msgstr; remove the fuzzy flag to approve. Re-runs keep your work."
+    )
+    catalog.metadata = {
+        "Project-Id-Version": f"{article.name}",
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": info.timestamp,
+        "PO-Revision-Date": info.timestamp,
+        "Last-Translator": "",
+        "Language-Team": Locale.parse(target_lang).english_name or target_lang,
+        "Language": target_lang,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": plural_forms(target_lang),
+        "X-Generator": f"pipeline {__version__}",
+        "X-Pipeline-Signature": info.signature,
+        "X-Source-Language": info.source_lang,
+        "X-Source-File": source_ref or article.path,
+    }
+    ref = source_ref or article.path
+    for block in article.blocks:
+        for segment in block.segments:
+            flags = []
+            comments = [f"block: {block.kind.value}"]
+            if not block.kind.translatable:
+                flags.append(KIND_FLAGS[block.kind])
+                comments.append("not for translation: kept as it is in the published article")
+            text = translations.get(segment.id, "") if block.kind.translatable else ""
+            if text:
+                flags.append("fuzzy")
+            catalog.append(
+                polib.POEntry(
+                    msgctxt=segment.id,
+                    msgid=segment.text,
+                    msgstr=text,
+                    occurrences=[(ref, str(block.line))],
+                    flags=flags,
+                    comment="\n".join(comments),
+                )
+            )
+    return catalog
+
+
+def render_po(catalog: polib.POFile) -> str:
+    """The catalog as PO text."""
+    return str(catalog)
+
+
+# A PO line is a comment, a keyword with a quoted string, or a quoted continuation.
+_PO_LINE = re.compile(r'(?:#~\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*')
+
+
+def read_po(path: Path) -> polib.POFile:
+    """Read a review file strictly: a reviewer's file with a syntax error is never overwritten.
+
+    polib quietly accepts some broken lines (an unterminated string), and
+    merging a half-read file would drop the reviewer's work, so every line
+    is checked first.
+    """
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"cannot read this PO file ({exc}); fix it or move it away and re-run to regenerate it", str(path)
+        ) from exc
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped or (stripped.startswith("#") and not stripped.startswith("#~")):
+            continue
+        if not _PO_LINE.fullmatch(stripped):
+            raise InputError(
+                "cannot read this PO file (syntax error); fix this line or move the file away and re-run",
+                str(path),
+                number,
+            )
+    try:
+        return polib.pofile(text, wrapwidth=78, encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        raise InputError(
+            f"cannot read this PO file ({exc}); fix it or move it away and re-run to regenerate it", str(path)
+        ) from exc
+
+
+def is_reviewed(entry: polib.POEntry) -> bool:
+    """A person approved it: a translation without the fuzzy flag."""
+    return bool(entry.msgstr) and "fuzzy" not in entry.flags and not entry.obsolete

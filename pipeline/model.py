@@ -1,0 +1,91 @@
+"""The frozen data model every stage passes along."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class BlockKind(enum.StrEnum):
+    """What a block of an article is; decides whether it goes to MT."""
+
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list-item"
+    QUOTE = "quote"
+    CAPTION = "caption"
+    BYLINE = "byline"
+    BOILERPLATE = "boilerplate"
+    FOREIGN = "foreign-language"
+
+    @property
+    def translatable(self) -> bool:
+        """Site chrome and text already in the target script are kept, never translated."""
+        return self not in (BlockKind.BOILERPLATE, BlockKind.FOREIGN)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range [start, end) into some text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One sentence (or sentence-like unit) of a block.
+
+    ``start``/``end`` are offsets into the block's text; ``id`` is derived from
+    the normalized text plus an occurrence counter, so edits elsewhere in the
+    article do not renumber it.
+    """
+
+    id: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A structural unit of an article: a heading, a paragraph, a list item...
+
+    ``line`` is the 1-based line in the source file where the block starts;
+    ``offset`` is the character offset of ``text`` in the source file when
+    the text is a verbatim slice of it (plain text and Markdown), else None.
+    ``markup`` names how inline markup inside ``text`` is written ("markdown"
+    or None for plain text), so a publisher can restore it.
+    """
+
+    kind: BlockKind
+    text: str
+    line: int
+    offset: int | None = None
+    segments: tuple[Segment, ...] = ()
+    markup: str | None = None
+    # Markdown list items and headings keep their marker ("-", "1.", "##") for publishing.
+    marker: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A source article: where it came from, its format and its blocks."""
+
+    path: str
+    name: str
+    format: str
+    blocks: tuple[Block, ...]
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        """All segments of all blocks, in document order."""
+        return tuple(seg for block in self.blocks for seg in block.segments)
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A problem that did not stop the run (an article skipped, a rule ignored)."""
+
+    path: str
+    message: str

@@ -1,0 +1,380 @@
+"""Sentence segmentation for news text, with exact offsets.
+
+Rules, not a statistical model: every decision is made at a candidate
+boundary (terminal punctuation, optional closing quotes or brackets, then
+whitespace) by looking at the word before it and the word after it. The
+abbreviation lists live in ``data/segmentation.yaml`` so that maintainers
+can extend them without touching code.
+
+Segments never include surrounding whitespace and the gaps between them
+are whitespace only, so joining segments with the original gaps gives the
+paragraph back.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from pipeline.errors import ConfigError
+from pipeline.model import Segment, Span
+from pipeline.yamlio import load_yaml
+
+OPENERS = "\"'“‘«„(["
+CLOSERS = "\"'”’»“‘)]"
+
+# A candidate boundary: terminal punctuation, closing quotes or brackets that
+# hug it, then whitespace. Spaced ellipses come first so that ". . . ." is one
+# token and not four periods.
+_CANDIDATE = re.compile(
+    r"""
+    (?P<punct>
+        (?:\.\ ){2,}\.      # spaced ellipsis ". . ." or ". . . ."
+      | \.{2,}              # "..." or "...."
+      | …+
+      | [!?][!?.]*          # "!", "?!", "??", "?."
+      | \.
+    )
+    (?P<close>["'”’»“‘)\]]*)
+    (?P<ws>\s+)
+    """,
+    re.VERBOSE,
+)
+
+_URL = re.compile(r"""\b(?:https?://|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'”’]""")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WORD = re.compile(r"[\w’'-]+")
+_BRACKET = re.compile(r"[()\[\]]")
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+_SINGLE_LETTER = re.compile(r"[A-Za-z]")
+# A left piece that is only a list marker: "1.", "1.)", "a.", "• 9.", "⁃10."
+_MARKER_ONLY = re.compile(r"(?:[•⁃\-*]\s*)?(?:\d{1,3}|[A-Za-z]|[ivxIVX]{1,4})[.)]\)?")
+# "At 5 a.m." and the like: a fronted time adverbial cannot be a whole sentence.
+_FRONTED_TIME = re.compile(
+    r"(?:at|by|before|after|until|till|since|from|around|about)\s+\d{1,2}(?::\d\d)?\s+[ap]\.m\.",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentationRules:
+    """Word lists that steer boundary decisions (see data/segmentation.yaml)."""
+
+    prepositive: frozenset[str]
+    number_only: frozenset[str]
+    ambiguous: frozenset[str]
+    never_final: frozenset[str]
+    sentence_starters: frozenset[str]
+    reporting_verbs: frozenset[str]
+
+
+_RULE_KEYS = (
+    "prepositive",
+    "number_only",
+    "ambiguous",
+    "never_final",
+    "sentence_starters",
+    "reporting_verbs",
+)
+
+
+def load_rules(path: Path | None = None, extra: Path | None = None) -> SegmentationRules:
+    """Read the segmentation rules; ``extra`` adds a user's own words to each list."""
+    base = _read_rule_file(path) if path else _read_packaged_rules()
+    if extra is not None:
+        more = _read_rule_file(extra)
+        base = {key: base[key] | more.get(key, frozenset()) for key in _RULE_KEYS}
+    return SegmentationRules(**{key: base.get(key, frozenset()) for key in _RULE_KEYS})
+
+
+def _read_packaged_rules() -> dict[str, frozenset[str]]:
+    text = resources.files("pipeline.data").joinpath("segmentation.yaml").read_text("utf-8")
+    return _parse_rules(text, "pipeline/data/segmentation.yaml")
+
+
+def _read_rule_file(path: Path) -> dict[str, frozenset[str]]:
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read segmentation rules ({exc.strerror})", str(path)) from exc
+    return _parse_rules(text, str(path))
+
+
+def _parse_rules(text: str, where: str) -> dict[str, frozenset[str]]:
+    data = load_yaml(text, where) or {}
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping of list names to word lists", where, 1)
+    unknown = sorted(set(data) - set(_RULE_KEYS))
+    if unknown:
+        raise ConfigError(f"unknown list {unknown[0]!r}; use one of: {', '.join(_RULE_KEYS)}", where)
+    out: dict[str, frozenset[str]] = {}
+    for key, words in data.items():
+        # Words are one space-separated string: YAML lists would turn "no" and "on" into booleans.
+        if not isinstance(words, str):
+            raise ConfigError(f"{key!r} must be words separated by spaces, e.g. {key}: mr dr gen", where)
+        out[key] = frozenset(w.lower().rstrip(".") for w in words.split())
+    return out
+
+
+@functools.cache
+def default_rules() -> SegmentationRules:
+    """The packaged rules, read once."""
+    return load_rules()
+
+
+def split_sentences(text: str, rules: SegmentationRules | None = None) -> tuple[Span, ...]:
+    """Split ``text`` into sentence spans that cover it exactly, but for whitespace."""
+    rules = rules or default_rules()
+    protected = _protected_spans(text)
+    list_cuts = _inline_list_cuts(text)
+    cuts: list[tuple[int, int]] = list(list_cuts)  # (end of left sentence, start of next)
+    last_start = _skip_space(text, 0)
+    for match in _CANDIDATE.finditer(text):
+        punct_at = match.start("punct")
+        if _inside(protected, punct_at, match.end("close")):
+            continue
+        # "[...]" and "(!)" mark an omission or an aside, never an end.
+        if punct_at > 0 and text[punct_at - 1] in "([":
+            continue
+        last_start = max([last_start] + [start for _, start in list_cuts if start <= punct_at])
+        cut = _decide(text, match, last_start, rules)
+        if cut is not None:
+            cuts.append(cut)
+            last_start = cut[1]
+    return _spans_from_cuts(text, sorted(set(cuts)))
+
+
+def _decide(text: str, match: re.Match[str], sentence_start: int, rules: SegmentationRules) -> tuple[int, int] | None:
+    """Return the cut for a candidate boundary, or None when it is not one."""
+    punct = match.group("punct")
+    left_end = match.end("close")
+    next_start = match.end("ws")
+    following = text[next_start:].lstrip(OPENERS)
+    if not following:
+        return None
+    first = following[0]
+    next_word = _first_word(following)
+    left = text[sentence_start:left_end]
+
+    # A piece with no letters or digits (". . .", a lone bullet) or only a list
+    # marker ("1.", "a.") is not a sentence: it belongs to what follows.
+    if not any(ch.isalnum() for ch in left) or _MARKER_ONLY.fullmatch(left.strip()):
+        return None
+    if first.islower():
+        return None
+
+    if "." in punct and len(punct) > 1 and " " in punct:
+        return _decide_spaced_ellipsis(text, match, punct, first)
+    if punct.startswith(("..", "…")):
+        return (left_end, next_start) if first.isupper() or first.isdigit() else None
+
+    if punct[0] in "!?":
+        if _is_quoted_attribution(match.group("close"), following, rules):
+            return None
+        return left_end, next_start
+
+    # A single period: look at the word it ends.
+    prev = _word_before(text, match.start("punct"))
+    key = prev.lower()
+    if key in rules.never_final:
+        return None
+    if key in rules.number_only and first.isdigit():
+        return None
+    if key in rules.prepositive:
+        return None
+    if key in rules.ambiguous or _INITIALS.fullmatch(prev) or _SINGLE_LETTER.fullmatch(prev):
+        if _FRONTED_TIME.fullmatch(left.strip()):
+            return None
+        if next_word.lower() in rules.sentence_starters:
+            return left_end, next_start
+        return None
+    if match.group("close") and _is_quoted_attribution(match.group("close"), following, rules):
+        return None
+    return left_end, next_start
+
+
+def _decide_spaced_ellipsis(text: str, match: re.Match[str], punct: str, first: str) -> tuple[int, int] | None:
+    """Spaced ellipses follow the style guides' conventions.
+
+    "word. . . . Next": a period ends the sentence and the ellipsis opens the
+    next one. "word . . . . Next": ellipsis plus period end the sentence.
+    "word . . . Next": an omission inside a sentence.
+    """
+    start = match.start("punct")
+    attached = start > 0 and not text[start - 1].isspace()
+    dots = punct.count(".")
+    if not first.isupper():
+        return None
+    if attached and dots >= 4:
+        # Only the first period belongs to the left sentence.
+        return start + 1, start + 2
+    if dots >= 4:
+        return match.end("close"), match.end("ws")
+    return None
+
+
+def _is_quoted_attribution(close: str, following: str, rules: SegmentationRules) -> bool:
+    """True for '"Where is he?" Svetlana asked.': a name and a verb of saying.
+
+    A capitalised pronoun ("He said, ...") starts a new sentence instead,
+    since an attribution that continues the sentence would be lower case.
+    """
+    if not any(ch in close for ch in "\"'”’»“‘"):
+        return False
+    words = _WORD.findall(following[:80])[:4]
+    if len(words) < 2 or words[0].lower() in rules.sentence_starters:
+        return False
+    for word in words[1:4]:
+        if word.lower() in rules.reporting_verbs:
+            return True
+        if not word[:1].isupper():
+            return False
+    return False
+
+
+def _word_before(text: str, pos: int) -> str:
+    start = pos
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:pos].lstrip(OPENERS)
+
+
+def _first_word(text: str) -> str:
+    match = _WORD.match(text)
+    return match.group(0) if match else ""
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    """Regions where no boundary may fall: URLs, e-mails, balanced brackets."""
+    spans = [m.span() for m in _URL.finditer(text)]
+    spans += [m.span() for m in _EMAIL.finditer(text)]
+    stacks: dict[str, list[int]] = {"(": [], "[": []}
+    for bracket in _BRACKET.finditer(text):
+        ch, i = bracket.group(), bracket.start()
+        if ch in stacks:
+            stacks[ch].append(i)
+        else:
+            stack = stacks["(" if ch == ")" else "["]
+            if stack:
+                begin = stack.pop()
+                # A long bracketed passage is prose in its own right: let it split.
+                if i - begin < 400:
+                    spans.append((begin, i + 1))
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], punct_at: int, close_end: int) -> bool:
+    """Is the punctuation inside a protected span that goes on past the closers?"""
+    return any(begin <= punct_at < end and end > close_end for begin, end in spans)
+
+
+# Inline list styles: the marker's value, then what follows it ("1.)", "1)", "1.", "a.").
+_LIST_STYLES = (
+    (r"\d{1,3}", r"\.\)"),
+    (r"\d{1,3}", r"\)"),
+    (r"\d{1,3}", r"\."),
+    (r"[a-z]", r"\."),
+)
+
+
+def _inline_list_cuts(text: str) -> list[tuple[int, int]]:
+    """Cuts before the items of a list written on one line ("1) a 2) b", "• 9. a • 10. b")."""
+    head = text.lstrip()
+    offset = len(text) - len(head)
+    if head and head[0] in "•⁃":
+        bullet = re.compile(rf"\s({re.escape(head[0])})")
+        return [(_rstrip_end(text, m.start() + 1), m.start(1)) for m in bullet.finditer(text, offset + 1)]
+    for value_pattern, suffix in _LIST_STYLES:
+        first = re.match(rf"({value_pattern}){suffix}\s", head)
+        if not first:
+            continue
+        cuts = []
+        value = first.group(1)
+        pos = offset + first.end()
+        while True:
+            value = chr(ord(value) + 1) if value.isalpha() else str(int(value) + 1)
+            found = re.compile(rf"\s({re.escape(value)}){suffix}\s").search(text, pos)
+            if not found:
+                break
+            cuts.append((_rstrip_end(text, found.start() + 1), found.start(1)))
+            pos = found.end()
+        return cuts
+    return []
+
+
+def _rstrip_end(text: str, pos: int) -> int:
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1
+    return pos
+
+
+def _spans_from_cuts(text: str, cuts: Iterable[tuple[int, int]]) -> tuple[Span, ...]:
+    spans = []
+    start = _skip_space(text, 0)
+    for left_end, next_start in cuts:
+        if left_end <= start:
+            continue
+        spans.append(Span(start, left_end))
+        start = _skip_space(text, next_start)
+    end = _rstrip_end(text, len(text))
+    if end > start:
+        spans.append(Span(start, end))
+    return tuple(spans)
+
+
+# --- stable ids -------------------------------------------------------------
+
+_QUOTE_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
+_SPACE = re.compile(r"\s+")
+_SLUG_WORD = re.compile(r"[a-z0-9]+")
+
+
+def normalize_for_id(text: str) -> str:
+    """The text an id is derived from: case, quote style and spacing do not matter."""
+    folded = unicodedata.normalize("NFKC", text).translate(_QUOTE_FOLD)
+    return _SPACE.sub(" ", folded).strip().casefold()
+
+
+def segment_id(text: str, occurrence: int = 1) -> str:
+    """A readable, stable id: a slug of the first words plus a hash of the whole text.
+
+    The n-th repeat of the same sentence in one article gets ``~n``.
+    """
+    normalized = normalize_for_id(text)
+    digest = hashlib.sha1(normalized.encode("utf-8")).hexdigest()[:8]
+    slug = "-".join(_SLUG_WORD.findall(normalized)[:3])[:24] or "seg"
+    base = f"{slug}-{digest}"
+    return base if occurrence == 1 else f"{base}~{occurrence}"
+
+
+class IdAllocator:
+    """Hands out segment ids in document order, counting repeats of a text."""
+
+    def __init__(self) -> None:
+        self._seen: Counter[str] = Counter()
+
+    def allocate(self, text: str) -> str:
+        key = normalize_for_id(text)
+        self._seen[key] += 1
+        return segment_id(text, self._seen[key])
+
+
+def segment_text(text: str, ids: IdAllocator, rules: SegmentationRules | None = None) -> tuple[Segment, ...]:
+    """Split a block's text into segments with ids from ``ids``."""
+    return tuple(
+        Segment(id=ids.allocate(text[s.start : s.end]), text=text[s.start : s.end], start=s.start, end=s.end)
+        for s in split_sentences(text, rules)
+    )

@@ -1,0 +1,66 @@
+"""The CLI as a user meets it: help texts, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from support import SEEDS
+from typer.testing import Result
+
+from pipeline.cli import app
+
+COMMANDS = sorted(
+    command.name or (command.callback.__name__ if command.callback else "") for command in app.registered_commands
+)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(cli: Callable[..., Result], command: str) -> None:
+    result = cli(command, "--help")
+    assert result.exit_code == 0
+    assert "Example: pipeline" in result.stdout
+
+
+def test_version(cli: Callable[..., Result]) -> None:
+    result = cli("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("pipeline ")
+
+
+def test_segment_json(cli: Callable[..., Result]) -> None:
+    result = cli("segment", SEEDS / "moscow-times-buryatia-objectors.txt", "--json")
+    assert result.exit_code == 0
+    (article,) = json.loads(result.stdout)
+    kinds = {b["kind"] for b in article["blocks"]}
+    assert {"heading", "paragraph", "caption", "boilerplate"} <= kinds
+    first = article["blocks"][0]
+    assert first["kind"] == "boilerplate" and first["translatable"] is False
+    seg = next(b for b in article["blocks"] if b["kind"] == "paragraph")["segments"][0]
+    assert {"id", "text", "start", "end"} <= seg.keys()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--to", "xx"], "error: unknown language code 'xx'; use an ISO 639-1 code such as ru or uk"),
+        (["--to", "en"], "error: 'en' is the source language; translate --to another language, such as ru or uk"),
+        (["--to", "ru", "--engine", "deepl"], "error: unknown engine 'deepl'; choose one of: auto, none"),
+    ],
+)
+def test_bad_options_are_one_line_exit_2(
+    cli: Callable[..., Result], tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = cli("run", SEEDS, *args, "--out", tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == message
+    assert not list(tmp_path.iterdir()), "nothing may be written when the options are wrong"
+
+
+def test_run_without_models_says_so_in_one_line(cli: Callable[..., Result], tmp_path: Path) -> None:
+    result = cli("run", SEEDS, "--to", "ru,uk", "--out", tmp_path)
+    assert result.exit_code == 0
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and "pipeline models install en ru uk" in notes[0] and "engine none" in notes[0]
+    assert len(list(tmp_path.glob("*/*.po"))) == 10
