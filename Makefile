@@ -29,6 +29,7 @@ system-tools:
 	fi
 
 test: $(STAMP) system-tools
+	$(PIPELINE) glossary check glossary/
 	$(PY) -m pytest -q
 
 bench: $(STAMP)

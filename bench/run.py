@@ -8,9 +8,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import glossary_match
 import segmentation
 
-BENCHES = {"Sentence segmentation (seeds/)": segmentation.run}
+BENCHES = {
+    "Sentence segmentation (seeds/)": segmentation.run,
+    "Glossary term matching (synthetic glossaries, 1 MB)": glossary_match.run,
+}
 
 
 def main(selected: list[str]) -> None:

@@ -2,49 +2,29 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from pipeline import __version__
-from pipeline.errors import PipelineError
+from pipeline.cli_glossary import glossary_app
+from pipeline.cliutil import err, out, user_errors
 from pipeline.ingest import find_articles, read_articles
 from pipeline.languages import parse_target_langs
 from pipeline.model import Article
 from pipeline.run import RunRequest, run
 
 app = typer.Typer(
-    help="Translate English reporting on the Russian military into Russian and Ukrainian, offline, "
-    "with a curated glossary.",
+    help="Translate English reporting on the Russian military into Russian and Ukrainian, offline, with a curated glossary.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def user_errors(func: F) -> F:
-    """Turn a PipelineError into one line on stderr and exit code 2, never a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except PipelineError as exc:
-            err.print(f"error: {exc}", markup=False)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
+app.add_typer(glossary_app, name="glossary")
 
 
 def _version(value: bool) -> None:
@@ -112,16 +92,24 @@ def run_command(
     inputs: Annotated[list[Path], typer.Argument(help="Article files or folders of articles.")],
     to: Annotated[str, typer.Option("--to", help="Target languages, comma-separated.")] = "ru,uk",
     engine: Annotated[str, typer.Option(help="Translation engine: auto, none.")] = "auto",
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for review files: <out>/<lang>/<article>.po")] = Path(
-        "locales"
-    ),
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for review files: <out>/<lang>/<article>.po")] = Path("locales"),
+    glossary: Annotated[
+        list[Path] | None,
+        typer.Option("--glossary", "-g", help="Glossary files or folders (default: glossary/ if present)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only warnings and errors.")] = False,
 ) -> None:
     """Segment and translate articles and write review files, keeping reviewed work.
 
     Example: pipeline run seeds/ --to ru,uk --out locales/
     """
-    request = RunRequest(inputs=tuple(inputs), target_langs=parse_target_langs(to), out_dir=out_dir, engine=engine)
+    request = RunRequest(
+        inputs=tuple(inputs),
+        target_langs=parse_target_langs(to),
+        out_dir=out_dir,
+        engine=engine,
+        glossary=tuple(glossary) if glossary else None,
+    )
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
     report = run(request, timestamp=stamp)
     for notice in report.notices:

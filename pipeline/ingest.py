@@ -82,9 +82,7 @@ def load_block_rules(path: Path | None = None) -> BlockRules:
             try:
                 compiled.append((kind, re.compile(item.value, re.IGNORECASE)))
             except re.error as exc:
-                raise ConfigError(
-                    f"pattern {item.value!r} does not compile: {exc.msg}", where, item.start_mark.line + 1
-                ) from exc
+                raise ConfigError(f"pattern {item.value!r} does not compile: {exc.msg}", where, item.start_mark.line + 1) from exc
     return BlockRules(tuple(compiled))
 
 
@@ -156,9 +154,7 @@ def read_article(path: Path, rules: BlockRules | None = None, seg_rules: Segment
     """Read one article file and return it with blocks and segments."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise InputError(
-            f"unknown article format {path.suffix or '(no extension)'!r}; use .txt, .md or .html", str(path)
-        )
+        raise InputError(f"unknown article format {path.suffix or '(no extension)'!r}; use .txt, .md or .html", str(path))
     text = decode_article(path)
     rules = rules or default_block_rules()
     if fmt == "md":
@@ -313,12 +309,7 @@ def _classify_text_blocks(blocks: list[Block], rules: BlockRules) -> Iterator[Bl
             yield replace(block, kind=BlockKind.HEADING)
             continue
         headline_seen = True
-        if (
-            not is_last
-            and _ends_unpunctuated(block.text)
-            and words <= SUBHEADING_MAX_WORDS
-            and block.text[:1].isupper()
-        ):
+        if not is_last and _ends_unpunctuated(block.text) and words <= SUBHEADING_MAX_WORDS and block.text[:1].isupper():
             yield replace(block, kind=BlockKind.HEADING)
             continue
         yield block

@@ -89,3 +89,100 @@ class Notice:
 
     path: str
     message: str
+
+
+# --- the glossary -------------------------------------------------------------
+
+
+class EntryType(enum.StrEnum):
+    """How an entry is matched and rendered."""
+
+    TERM = "term"
+    ABBREVIATION = "abbreviation"
+    PROPER_NAME = "proper-name"
+    DO_NOT_TRANSLATE = "do-not-translate"
+    PATTERN = "pattern"
+
+
+@dataclass(frozen=True, slots=True)
+class TargetTerm:
+    """An entry's rendering in one target language."""
+
+    lang: str
+    term: str
+    alternatives: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    declines: bool = True
+    head: str | None = None  # the word that carries case and number
+    tail: str | None = None  # a fixed complement after the head ("по контракту")
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryEntry:
+    """One curated term: the English forms and their approved renderings."""
+
+    id: str
+    term: str
+    type: EntryType
+    case_sensitive: bool
+    definition: str
+    targets: tuple[TargetTerm, ...]
+    variants: tuple[str, ...] = ()
+    source: str | None = None
+    pattern: str | None = None
+    domain: str = ""
+    path: str = ""
+    line: int = 0
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """The English term and its variants."""
+        return (self.term, *self.variants)
+
+    def target(self, lang: str) -> TargetTerm | None:
+        """The rendering for ``lang``, if the entry has one."""
+        return next((t for t in self.targets if t.lang == lang), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    """All entries of all glossary files, with a hash that names this content."""
+
+    entries: tuple[GlossaryEntry, ...]
+    content_hash: str
+
+    def by_id(self) -> dict[str, GlossaryEntry]:
+        return {entry.id: entry for entry in self.entries}
+
+
+@dataclass(frozen=True, slots=True)
+class TermHit:
+    """A glossary entry found in a text: where, as what surface, with pattern captures."""
+
+    entry_id: str
+    start: int
+    end: int
+    surface: str
+    groups: tuple[tuple[str, str], ...] = ()
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A problem found by a check, pointing at a file and line."""
+
+    path: str
+    line: int | None
+    severity: Severity
+    check: str
+    message: str
+    entry_id: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.severity.value}: [{self.check}] {self.message}"

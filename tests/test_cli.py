@@ -12,9 +12,7 @@ from typer.testing import Result
 
 from pipeline.cli import app
 
-COMMANDS = sorted(
-    command.name or (command.callback.__name__ if command.callback else "") for command in app.registered_commands
-)
+COMMANDS = sorted(command.name or (command.callback.__name__ if command.callback else "") for command in app.registered_commands)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -49,9 +47,7 @@ def test_segment_json(cli: Callable[..., Result]) -> None:
         (["--to", "ru", "--engine", "deepl"], "error: unknown engine 'deepl'; choose one of: auto, none"),
     ],
 )
-def test_bad_options_are_one_line_exit_2(
-    cli: Callable[..., Result], tmp_path: Path, args: list[str], message: str
-) -> None:
+def test_bad_options_are_one_line_exit_2(cli: Callable[..., Result], tmp_path: Path, args: list[str], message: str) -> None:
     result = cli("run", SEEDS, *args, "--out", tmp_path)
     assert result.exit_code == 2
     assert result.stderr.strip() == message

@@ -158,9 +158,7 @@ def test_invalid_utf8_names_byte_offset_and_line(cli: Callable[..., Result], tmp
     path.write_bytes("First line.\nCaf\u00e9 society.\n".encode("latin-1"))
     result = cli("segment", path)
     assert result.exit_code == 2
-    assert result.stderr.strip() == (
-        f"error: {path}:2: invalid UTF-8 at byte offset 15 (byte 0xe9); re-save the file as UTF-8"
-    )
+    assert result.stderr.strip() == (f"error: {path}:2: invalid UTF-8 at byte offset 15 (byte 0xe9); re-save the file as UTF-8")
 
 
 def test_empty_article(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from support import SEED_FILES, SEEDS
+from support import ROOT, SEED_FILES, SEEDS
 from typer.testing import Result
 
 from pipeline.formats.po import is_reviewed
@@ -22,7 +22,7 @@ needs_msgfmt = pytest.mark.skipif(MSGFMT is None, reason="gettext's msgfmt is no
 @pytest.fixture
 def locales(cli: Callable[..., Result], tmp_path: Path) -> Path:
     out = tmp_path / "locales"
-    result = cli("run", SEEDS, "--to", "ru,uk", "--engine", "none", "--out", out)
+    result = cli("run", SEEDS, "--to", "ru,uk", "--engine", "none", "--out", out, "-g", ROOT / "glossary")
     assert result.exit_code == 0, result.stderr
     return out
 
@@ -80,9 +80,7 @@ def test_rerun_keeps_reviewed_translation(cli: Callable[..., Result], locales: P
     assert kept.tcomment == "checked against the Russian original"
 
 
-def test_changed_source_keeps_old_translation_as_fuzzy(
-    cli: Callable[..., Result], seeds_copy: Path, tmp_path: Path
-) -> None:
+def test_changed_source_keeps_old_translation_as_fuzzy(cli: Callable[..., Result], seeds_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     seed = seeds_copy / "moscow-times-buryatia-objectors.txt"
     assert cli("run", seed, "--to", "ru", "--engine", "none", "--out", out).exit_code == 0
@@ -122,3 +120,13 @@ def test_unreadable_existing_po_is_reported(cli: Callable[..., Result], tmp_path
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {target}:1: cannot read this PO file (syntax error)")
     assert target.read_text("utf-8") == 'msgid "unterminated\n', "a reviewer's file was overwritten"
+
+
+def test_glossary_terms_are_noted_for_reviewers(locales: Path) -> None:
+    catalog = polib.pofile(str(locales / "ru" / "moscow-times-buryatia-objectors.po"))
+    assert "|glossary:" in catalog.metadata["X-Pipeline-Signature"]
+    entry = next(e for e in catalog if e.msgid.startswith("Last week, the Free Buryatia Foundation"))
+    assert "term: Free Buryatia Foundation = фонд «Свободная Бурятия» [free-buryatia-foundation]" in entry.comment
+    uk = polib.pofile(str(locales / "uk" / "mediazona-rosgvardiya-refusals.po"))
+    notes = "\n".join(e.comment for e in uk)
+    assert "term: Rosgvardiya = Росгвардія [rosgvardiya]; avoid: Національна гвардія, Нацгвардія" in notes

@@ -43,9 +43,11 @@ def build_catalog(
     translations: Mapping[str, str],
     info: RunInfo,
     source_ref: str | None = None,
+    notes: Mapping[str, tuple[str, ...]] | None = None,
 ) -> polib.POFile:
     """A fresh catalog for one article: sources, machine translations (fuzzy), notes."""
-    catalog = polib.POFile(wrapwidth=78, encoding="utf-8")
+    # No wrapping: polib would also wrap comments, and wrapped notes do not read back whole.
+    catalog = polib.POFile(wrapwidth=0, encoding="utf-8")
     catalog.header = (
         f"Review file: {article.name} ({info.source_lang} -> {target_lang}).\n"
         "Translate msgstr; remove the fuzzy flag to approve. Re-runs keep your work."
@@ -71,7 +73,7 @@ def build_catalog(
     for block in article.blocks:
         for segment in block.segments:
             flags = []
-            comments = [f"block: {block.kind.value}"]
+            comments = [f"block: {block.kind.value}", *(notes or {}).get(segment.id, ())]
             if not block.kind.translatable:
                 flags.append(KIND_FLAGS[block.kind])
                 comments.append("not for translation: kept as it is in the published article")
@@ -124,7 +126,7 @@ def read_po(path: Path) -> polib.POFile:
                 number,
             )
     try:
-        return polib.pofile(text, wrapwidth=78, encoding="utf-8")
+        return polib.pofile(text, wrapwidth=0, encoding="utf-8")
     except (OSError, ValueError) as exc:
         raise InputError(
             f"cannot read this PO file ({exc}); fix it or move it away and re-run to regenerate it", str(path)

@@ -1,0 +1,1 @@
+"""The glossary: loading, checking and matching curated terms."""
