@@ -10,10 +10,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import glossary_match
 import segmentation
+import translation
 
 BENCHES = {
     "Sentence segmentation (seeds/)": segmentation.run,
     "Glossary term matching (synthetic glossaries, 1 MB)": glossary_match.run,
+    "Translation (Argos-sized model, en→ru)": translation.run,
 }
 
 

@@ -12,11 +12,12 @@ import typer
 
 from pipeline import __version__
 from pipeline.cli_glossary import glossary_app
-from pipeline.cliutil import err, out, user_errors
+from pipeline.cli_models import models_app
+from pipeline.cliutil import err, out, progress_bar, user_errors
 from pipeline.ingest import find_articles, read_articles
 from pipeline.languages import parse_target_langs
 from pipeline.model import Article
-from pipeline.run import RunRequest, run
+from pipeline.run import EngineOptions, RunRequest, run
 
 app = typer.Typer(
     help="Translate English reporting on the Russian military into Russian and Ukrainian, offline, with a curated glossary.",
@@ -25,6 +26,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(glossary_app, name="glossary")
+app.add_typer(models_app, name="models")
 
 
 def _version(value: bool) -> None:
@@ -91,13 +93,21 @@ def _article_json(article: Article) -> dict[str, Any]:
 def run_command(
     inputs: Annotated[list[Path], typer.Argument(help="Article files or folders of articles.")],
     to: Annotated[str, typer.Option("--to", help="Target languages, comma-separated.")] = "ru,uk",
-    engine: Annotated[str, typer.Option(help="Translation engine: auto, none.")] = "auto",
+    engine: Annotated[str, typer.Option(help="auto (argos when models are installed), argos, none.")] = "auto",
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for review files: <out>/<lang>/<article>.po")] = Path("locales"),
     glossary: Annotated[
         list[Path] | None,
         typer.Option("--glossary", "-g", help="Glossary files or folders (default: glossary/ if present)."),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only warnings and errors.")] = False,
+    models_dir: Annotated[
+        Path | None, typer.Option("--models-dir", help="Argos packages folder (default: Argos' own, or $ARGOS_PACKAGES_DIR).")
+    ] = None,
+    beam: Annotated[int, typer.Option("--beam", min=1, max=16, help="Beam size (Argos uses 4).")] = 4,
+    max_length: Annotated[int, typer.Option("--max-length", min=1, help="Most tokens generated per segment.")] = 256,
+    device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")] = "auto",
+    cache: Annotated[Path | None, typer.Option("--cache", help="Translation cache file (SQLite).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Translate everything again; store nothing.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; warnings and errors only.")] = False,
 ) -> None:
     """Segment and translate articles and write review files, keeping reviewed work.
 
@@ -109,18 +119,21 @@ def run_command(
         out_dir=out_dir,
         engine=engine,
         glossary=tuple(glossary) if glossary else None,
+        engine_options=EngineOptions(models_dir=models_dir, beam_size=beam, max_length=max_length, device=device),
+        cache=cache,
+        use_cache=not no_cache,
     )
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
-    report = run(request, timestamp=stamp)
+    with progress_bar(disabled=quiet) as progress:
+        report = run(request, timestamp=stamp, progress=progress)
     for notice in report.notices:
-        label = "note" if notice.path == "engine" else f"warning: {notice.path}"
-        err.print(f"{label}: {notice.message}", markup=False)
+        err.print(f"warning: {notice.path}: {notice.message}", markup=False)
     if not quiet:
         segments = sum(len(a.segments) for a in report.articles)
         out.print(
-            f"{len(report.articles)} articles, {segments} segments, "
-            f"{len(report.written)} review files in {out_dir}/ ({report.signature}); "
-            f"{report.reviewed_kept} reviewed translations kept",
+            f"{len(report.articles)} articles, {segments} segments; {report.translated} translated, "
+            f"{report.cache_hits} from cache; {len(report.written)} review files in {out_dir}/; "
+            f"{report.reviewed_kept} reviewed translations kept ({report.signature})",
             markup=False,
         )
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import typer
@@ -29,3 +31,32 @@ def user_errors(func: F) -> F:
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def progress_bar(disabled: bool = False) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A rich progress bar fed by (language, done, total) calls, with segments per second."""
+    if disabled or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (
+        TextColumn("translating {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} segments/s"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+        started: dict[str, float] = {}
+
+        def update(lang: str, done: int, total: int) -> None:
+            if lang not in tasks:
+                tasks[lang] = bar.add_task(lang, total=total, rate="-")
+                started[lang] = time.perf_counter()
+            elapsed = max(time.perf_counter() - started[lang], 1e-6)
+            bar.update(tasks[lang], completed=done, rate=f"{done / elapsed:,.1f}")
+
+        yield update

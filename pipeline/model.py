@@ -170,6 +170,7 @@ class TermHit:
 class Severity(enum.StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # something the pipeline did that a reviewer should see (a term it fixed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,3 +187,17 @@ class Finding:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.severity.value}: [{self.check}] {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """A segment's translation as it goes to the reviewer.
+
+    ``raw`` is the machine output before term enforcement, kept only when
+    enforcement changed it, so the reviewer sees every change.
+    """
+
+    segment_id: str
+    text: str
+    raw: str = ""
+    findings: tuple[Finding, ...] = ()

@@ -1,13 +1,26 @@
-"""Russian and Ukrainian morphology over pymorphy3, loaded once per language."""
+"""Russian and Ukrainian morphology over pymorphy3: lemmas to compare terms, forms to inflect them.
+
+Known dictionary weaknesses handled here rather than at every caller:
+- the Ukrainian dictionary has no frequency scores and lists archaic forms
+  first (-ім, -ові): ``inflect_word`` prefers the forms modern media use;
+- Ukrainian tags carry no `sing` grammeme: number is `plur` or singular;
+- acronyms (ОМОН, СОБР) decline with a lower-case ending: ОМОНа, СОБРу.
+"""
 
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from pipeline.errors import UsageError
 
 SUPPORTED = ("ru", "uk")
+CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
+_WORD = re.compile(r"[\w’'-]*\w")
+_ACRONYM_ENDING = re.compile(r"[а-яёіїєґ]{0,3}")
 
 
 @functools.cache
@@ -28,3 +41,102 @@ def is_known(word: str, lang: str) -> bool:
         return True
     parts = [p for p in lowered.split("-") if p]
     return len(parts) > 1 and all(morph.word_is_known(p) for p in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word of a text with its character span."""
+
+    text: str
+    start: int
+    end: int
+
+
+def words(text: str) -> list[Word]:
+    """Words (hyphenated compounds kept whole), with offsets."""
+    return [Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+@functools.lru_cache(maxsize=200_000)
+def parses(word: str, lang: str) -> tuple[Any, ...]:
+    return tuple(analyzer(lang).parse(word))
+
+
+@functools.lru_cache(maxsize=200_000)
+def lemmas(word: str, lang: str) -> frozenset[str]:
+    """Every dictionary form ``word`` may be a form of, lower-cased."""
+    forms = {p.normal_form.replace("ё", "е") for p in parses(word.lower(), lang)}
+    forms.add(word.lower().replace("ё", "е"))
+    return frozenset(forms)
+
+
+def same_lexeme(term_word: str, text_word: str, lang: str) -> bool:
+    """Could ``text_word`` be a form of ``term_word``? Acronyms match by stem: ОМОН ~ ОМОНа."""
+    if term_word.isupper() and len(term_word) > 1:
+        rest = text_word[len(term_word) :]
+        return text_word.startswith(term_word) and bool(_ACRONYM_ENDING.fullmatch(rest))
+    if not any(ch.isalpha() for ch in term_word):
+        return term_word == text_word
+    return bool(lemmas(term_word, lang) & lemmas(text_word, lang))
+
+
+def number_of(tag: Any) -> str:
+    return "plur" if "plur" in tag else "sing"
+
+
+def case_number_options(word: str, lemma_words: Iterable[str], lang: str, pos: tuple[str, ...]) -> set[tuple[str, str]]:
+    """The (case, number) readings of ``word`` as a form of one of ``lemma_words`` with a part of speech in ``pos``."""
+    wanted = {w.lower().replace("ё", "е") for w in lemma_words}
+    options = set()
+    for parse in parses(word.lower(), lang):
+        if parse.tag.POS in pos and parse.normal_form.replace("ё", "е") in wanted and parse.tag.case in CASES:
+            options.add((parse.tag.case, number_of(parse.tag)))
+    return options
+
+
+def dictionary_parse(word: str, lang: str, pos: tuple[str, ...]) -> Any | None:
+    """The analysis of ``word`` as a dictionary form (nominative) of the given part of speech."""
+    candidates = [p for p in parses(word.lower(), lang) if p.tag.POS in pos and p.tag.case == "nomn" and p.normal_form == p.word]
+    if not candidates:
+        candidates = [p for p in parses(word.lower(), lang) if p.tag.POS in pos and p.tag.case == "nomn"]
+    return candidates[0] if candidates else None
+
+
+# Ukrainian endings modern media use where the dictionary offers older ones first.
+_UK_PREFERRED = {
+    ("ADJF", "loct"): ("ому", "ій", "их"),
+    ("ADJF", "datv"): ("ому", "ій", "им"),
+    ("PRTF", "loct"): ("ому", "ій", "их"),
+}
+
+
+def inflect_word(parse: Any, grammemes: set[str], lang: str) -> str | None:
+    """The form of ``parse``'s lexeme with ``grammemes``; for Ukrainian the modern variant."""
+    if lang == "uk":
+        wanted = set(grammemes)
+        if "sing" in wanted:
+            wanted.discard("sing")
+            forms = [f for f in parse.lexeme if wanted <= set(f.tag.grammemes) and "plur" not in f.tag]
+        else:
+            forms = [f for f in parse.lexeme if wanted <= set(f.tag.grammemes)]
+        if not forms:
+            return None
+        preferred = _UK_PREFERRED.get((parse.tag.POS, next((c for c in CASES if c in wanted), "")))
+        if preferred:
+            for ending in preferred:
+                for form in forms:
+                    if form.word.endswith(ending):
+                        return str(form.word)
+        return str(forms[0].word)
+    inflected = parse.inflect(grammemes)
+    return str(inflected.word) if inflected is not None else None
+
+
+def match_case(template: str, word: str) -> str:
+    """Give ``word`` the capitalisation of ``template``: ОМОН + омона -> ОМОНа."""
+    if template.isupper() and len(template) > 1:
+        stem = word[: len(template)]
+        return stem.upper() + word[len(template) :] if stem.lower() == template.lower() else word.upper()
+    if template[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.engines import INSTALL_HINT, load_engine
+from pipeline.cache import TranslationCache, default_cache_path
+from pipeline.enforce import check_segment
+from pipeline.engines import install_hint, load_engine
 from pipeline.engines.base import Engine
+from pipeline.errors import PipelineError
 from pipeline.files import write_atomic
 from pipeline.formats.po import RunInfo, build_catalog, is_reviewed, read_po, render_po
 from pipeline.glossary.load import load_glossary
@@ -18,9 +21,24 @@ from pipeline.glossary.render import render_template
 from pipeline.ingest import find_articles, read_articles
 from pipeline.languages import SOURCE_LANG
 from pipeline.merge import merge_catalog
-from pipeline.model import Article, Glossary, Notice
+from pipeline.model import Article, Glossary, Notice, Translation
+from pipeline.morphology import SUPPORTED as SUPPORTED_MORPHOLOGY
+from pipeline.qa import run_checks
 
+# (target language, segments done, segments to translate)
 Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class EngineOptions:
+    """Options the `argos` engine takes; ignored by `none`."""
+
+    models_dir: Path | None = None
+    beam_size: int = 4
+    max_length: int = 256
+    device: str = "auto"
+    inter_threads: int = 0
+    intra_threads: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +50,9 @@ class RunRequest:
     out_dir: Path
     engine: str = "auto"
     glossary: tuple[Path, ...] | None = None  # None: glossary/ in the working folder, if there is one
+    engine_options: EngineOptions = field(default_factory=EngineOptions)
+    cache: Path | None = None  # None: the default cache file
+    use_cache: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,20 +64,35 @@ class RunReport:
     notices: tuple[Notice, ...]
     signature: str
     translated: int
+    cache_hits: int
     reviewed_kept: int
 
 
-def choose_engine(name: str, target_langs: Sequence[str]) -> tuple[Engine, list[Notice]]:
-    """Resolve ``auto``: MT when models are installed, else review files without MT."""
-    if name != "auto":
-        return load_engine(name), []
-    pairs = ", ".join(f"{SOURCE_LANG}→{lang}" for lang in target_langs)
-    notice = Notice(
-        "engine",
-        f"no translation model installed for {pairs}; writing review files without MT (engine none). "
-        f"Install models with: {INSTALL_HINT}",
+def choose_engine(name: str, target_langs: Sequence[str], options: EngineOptions) -> tuple[Engine, list[Notice]]:
+    """Build the engine; `auto` is argos when every pair has a model, else a stop with the fix."""
+    if name == "none":
+        return load_engine("none"), []
+    if name not in ("auto", "argos"):
+        load_engine(name)  # raises the "unknown engine" message
+    from pipeline.engines.argos import DecodingOptions, Hardware
+
+    engine = load_engine(
+        "argos",
+        models_dir=options.models_dir,
+        decoding=DecodingOptions(beam_size=options.beam_size, max_decoding_length=options.max_length),
+        hardware=Hardware(device=options.device, inter_threads=options.inter_threads, intra_threads=options.intra_threads),
     )
-    return load_engine("none"), [notice]
+    notices = list(getattr(engine, "notices", []))
+    missing = engine.missing_pairs(SOURCE_LANG, target_langs)  # type: ignore[attr-defined]
+    if missing:
+        lines = [
+            f"no translation model for {SOURCE_LANG}→{lang} in {engine.folder}; "  # type: ignore[attr-defined]
+            f"install it with: {install_hint(SOURCE_LANG, [lang])}"
+            for lang in missing
+        ]
+        lines.append("or write review files without machine translation: --engine none")
+        raise PipelineError("\n".join(lines))
+    return engine, notices
 
 
 def source_reference(path: str) -> str:
@@ -96,13 +132,53 @@ def term_notes(article: Article, matcher: TermMatcher, glossary: Glossary, lang:
     return notes
 
 
-def run(request: RunRequest, timestamp: str) -> RunReport:
+def translate_texts(
+    engine: Engine,
+    texts: Sequence[str],
+    target_lang: str,
+    cache: TranslationCache | None,
+    progress: Progress | None = None,
+) -> tuple[list[str], int, int]:
+    """Translations of ``texts`` (cached ones reused), the number of cache hits and of new translations."""
+    key = engine.cache_key(SOURCE_LANG, target_lang) if cache is not None else None
+    cached = cache.get_many(key, target_lang, texts) if cache is not None and key else {}
+    todo = [text for text in texts if text not in cached]
+    report = (lambda done: progress(target_lang, done, len(todo))) if progress else None
+    fresh = engine.translate(todo, SOURCE_LANG, target_lang, report) if todo else []
+    if cache is not None and key:
+        cache.put_many(key, target_lang, zip(todo, fresh, strict=True))
+    by_text = {**cached, **dict(zip(todo, fresh, strict=True))}
+    return [by_text[text] for text in texts], len(cached), sum(1 for text in fresh if text)
+
+
+def review_segments(
+    article: Article, lang: str, by_text: dict[str, str], matcher: TermMatcher | None, glossary: Glossary | None
+) -> dict[str, Translation]:
+    """Each segment's machine translation with glossary terms enforced and QA findings attached."""
+    out: dict[str, Translation] = {}
+    for block in article.blocks:
+        if not block.kind.translatable:
+            continue
+        for segment in block.segments:
+            raw = by_text.get(segment.text, "")
+            if not raw:
+                continue
+            text, findings = raw, []
+            if matcher is not None and glossary is not None and lang in SUPPORTED_MORPHOLOGY:
+                enforced = check_segment(matcher.find(segment.text), raw, glossary, lang)
+                text, findings = enforced.text, list(enforced.findings)
+            findings += run_checks(segment.text, text, lang)
+            out[segment.id] = Translation(segment.id, text, raw if text != raw else "", tuple(findings))
+    return out
+
+
+def run(request: RunRequest, timestamp: str, progress: Progress | None = None) -> RunReport:
     """Ingest, segment, translate and write one PO file per article and language."""
     paths = find_articles(request.inputs)
     articles, notices = read_articles(paths)
     glossary = load_run_glossary(request.glossary)
     matcher = TermMatcher(glossary) if glossary else None
-    engine, engine_notices = choose_engine(request.engine, request.target_langs)
+    engine, engine_notices = choose_engine(request.engine, request.target_langs, request.engine_options)
     notices = [*engine_notices, *notices]
     glossary_part = f"glossary:{glossary.content_hash}" if glossary else "glossary:none"
     signature = f"pipeline {__version__}|engine:{engine.signature()}|{glossary_part}"
@@ -115,19 +191,36 @@ def run(request: RunRequest, timestamp: str) -> RunReport:
         )
     )
     written: list[Path] = []
-    translated = kept = 0
+    translated = hits = kept = 0
+    cache = None
+    # Read every existing review file first: a broken one stops the run before any MT time is spent.
+    existing = {
+        (lang, article.name): read_po(path) if (path := request.out_dir / lang / f"{article.name}.po").exists() else None
+        for lang in request.target_langs
+        for article in articles
+    }
+    if request.use_cache and engine.name != "none":
+        cache = TranslationCache(request.cache or default_cache_path())
+        notices.extend(cache.notices)
+    try:
+        translations: dict[str, dict[str, str]] = {}
+        for lang in request.target_langs:
+            outputs, lang_hits, lang_new = translate_texts(engine, unique_texts, lang, cache, progress)
+            translations[lang] = dict(zip(unique_texts, outputs, strict=True))
+            hits += lang_hits
+            translated += lang_new
+    finally:
+        if cache is not None:
+            cache.close()
     for lang in request.target_langs:
-        outputs = engine.translate(unique_texts, SOURCE_LANG, lang)
-        by_text = dict(zip(unique_texts, outputs, strict=True))
-        translated += sum(1 for text in outputs if text)
+        by_text = translations[lang]
         for article in articles:
-            by_id = {seg.id: by_text.get(seg.text, "") for seg in article.segments}
+            by_id = review_segments(article, lang, by_text, matcher, glossary)
             notes = term_notes(article, matcher, glossary, lang) if matcher and glossary else {}
             fresh = build_catalog(article, lang, by_id, info, source_reference(article.path), notes)
             target = request.out_dir / lang / f"{article.name}.po"
-            existing = read_po(target) if target.exists() else None
-            merged = merge_catalog(fresh, existing)
+            merged = merge_catalog(fresh, existing[(lang, article.name)])
             kept += sum(1 for entry in merged if is_reviewed(entry))
             write_atomic(target, render_po(merged))
             written.append(target)
-    return RunReport(tuple(articles), tuple(written), tuple(notices), signature, translated, kept)
+    return RunReport(tuple(articles), tuple(written), tuple(notices), signature, translated, hits, kept)

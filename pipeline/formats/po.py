@@ -17,7 +17,7 @@ from babel.messages.plurals import get_plural
 
 from pipeline import __version__
 from pipeline.errors import InputError
-from pipeline.model import Article, BlockKind
+from pipeline.model import Article, BlockKind, Translation
 
 # Flags that tell a reviewer (and our own readers) an entry is not for translation.
 KIND_FLAGS = {BlockKind.BOILERPLATE: "boilerplate", BlockKind.FOREIGN: "foreign-language"}
@@ -40,7 +40,7 @@ def plural_forms(lang: str) -> str:
 def build_catalog(
     article: Article,
     target_lang: str,
-    translations: Mapping[str, str],
+    translations: Mapping[str, Translation],
     info: RunInfo,
     source_ref: str | None = None,
     notes: Mapping[str, tuple[str, ...]] | None = None,
@@ -77,7 +77,12 @@ def build_catalog(
             if not block.kind.translatable:
                 flags.append(KIND_FLAGS[block.kind])
                 comments.append("not for translation: kept as it is in the published article")
-            text = translations.get(segment.id, "") if block.kind.translatable else ""
+            translation = translations.get(segment.id) if block.kind.translatable else None
+            text = translation.text if translation else ""
+            if translation is not None:
+                if translation.raw and translation.raw != translation.text:
+                    comments.append(f"mt: {translation.raw}")
+                comments.extend(f"qa: {f.severity.value}: [{f.check}] {f.message}" for f in translation.findings)
             if text:
                 flags.append("fuzzy")
             catalog.append(
