@@ -10,11 +10,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import glossary_match
 import segmentation
+import terms
 import translation
 
 BENCHES = {
     "Sentence segmentation (seeds/)": segmentation.run,
     "Glossary term matching (synthetic glossaries, 1 MB)": glossary_match.run,
+    "Terms in the translation (verification and enforcement)": terms.run,
     "Translation (Argos-sized model, en→ru)": translation.run,
 }
 

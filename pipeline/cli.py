@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,6 +15,7 @@ from pipeline import __version__
 from pipeline.cli_glossary import glossary_app
 from pipeline.cli_models import models_app
 from pipeline.cliutil import err, out, progress_bar, user_errors
+from pipeline.errors import UsageError
 from pipeline.ingest import find_articles, read_articles
 from pipeline.languages import parse_target_langs
 from pipeline.model import Article
@@ -136,6 +138,52 @@ def run_command(
             f"{report.reviewed_kept} reviewed translations kept ({report.signature})",
             markup=False,
         )
+
+
+@app.command("qa")
+@user_errors
+def qa_command(
+    paths: Annotated[list[Path], typer.Argument(help="Review files (.po) or folders of them, e.g. locales/.")],
+    lang: Annotated[str | None, typer.Option("--lang", help="Only this language's files (e.g. ru).")] = None,
+    glossary: Annotated[
+        list[Path] | None, typer.Option("--glossary", "-g", help="Glossary files or folders (default: glossary/).")
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="text, or github (annotations for GitHub Actions).")] = "text",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Re-check review files after editing: approved terms, avoided renderings, QA, consistency.
+
+    Prints file:line: [check] message; exits 1 on errors (and on warnings with --strict).
+
+    Example: pipeline qa locales/ --lang ru --strict
+    """
+    from pipeline.audit import audit, github_annotation
+    from pipeline.glossary.load import load_glossary
+
+    if fmt not in ("text", "github"):
+        raise UsageError(f"unknown format {fmt!r}; use text or github")
+    report = audit(paths, load_glossary(list(glossary or [Path("glossary")])), lang)
+    if as_json:
+        rows = [{**asdict(f), "severity": f.severity.value} for f in report.findings]
+        json.dump({"files": report.files, "entries": report.entries, "findings": rows}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for finding in report.findings:
+            line = (
+                github_annotation(finding)
+                if fmt == "github"
+                else f"{finding.path}:{finding.line}: [{finding.check}] {finding.message}"
+            )
+            out.print(line, markup=False)
+        counts = {s: sum(1 for f in report.findings if f.severity.value == s) for s in ("error", "warning")}
+        err.print(
+            f"{report.entries} translated entries in {len(report.files)} files: "
+            f"{counts['error']} errors, {counts['warning']} warnings",
+            markup=False,
+        )
+    if report.failed(strict):
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -95,45 +95,56 @@ def case_number_options(word: str, lemma_words: Iterable[str], lang: str, pos: t
 
 
 def dictionary_parse(word: str, lang: str, pos: tuple[str, ...]) -> Any | None:
-    """The analysis of ``word`` as a dictionary form (nominative) of the given part of speech."""
-    candidates = [p for p in parses(word.lower(), lang) if p.tag.POS in pos and p.tag.case == "nomn" and p.normal_form == p.word]
-    if not candidates:
-        candidates = [p for p in parses(word.lower(), lang) if p.tag.POS in pos and p.tag.case == "nomn"]
+    """The analysis of ``word`` as a dictionary form (nominative) of the given part of speech.
+
+    The Ukrainian dictionary leaves the case off some nominatives ("NOUN,inan masc").
+    """
+    nominative = [p for p in parses(word.lower(), lang) if p.tag.POS in pos and p.tag.case in ("nomn", None)]
+    exact = [p for p in nominative if p.normal_form == p.word]
+    candidates = exact or nominative
     return candidates[0] if candidates else None
 
 
-# Ukrainian endings modern media use where the dictionary offers older ones first.
-_UK_PREFERRED = {
-    ("ADJF", "loct"): ("ому", "ій", "их"),
-    ("ADJF", "datv"): ("ому", "ій", "им"),
-    ("PRTF", "loct"): ("ому", "ій", "их"),
-}
-
-
 def inflect_word(parse: Any, grammemes: set[str], lang: str) -> str | None:
-    """The form of ``parse``'s lexeme with ``grammemes``; for Ukrainian the modern variant."""
-    if lang == "uk":
-        wanted = set(grammemes)
-        if "sing" in wanted:
-            wanted.discard("sing")
-            forms = [f for f in parse.lexeme if wanted <= set(f.tag.grammemes) and "plur" not in f.tag]
-        else:
-            forms = [f for f in parse.lexeme if wanted <= set(f.tag.grammemes)]
-        if not forms:
-            return None
-        preferred = _UK_PREFERRED.get((parse.tag.POS, next((c for c in CASES if c in wanted), "")))
-        if preferred:
-            for ending in preferred:
-                for form in forms:
-                    if form.word.endswith(ending):
-                        return str(form.word)
-        return str(forms[0].word)
-    inflected = parse.inflect(grammemes)
-    return str(inflected.word) if inflected is not None else None
+    """The form of ``parse``'s lexeme with ``grammemes``; for Ukrainian the one modern media use."""
+    if lang != "uk":
+        inflected = parse.inflect(grammemes)
+        return str(inflected.word) if inflected is not None else None
+    wanted = set(grammemes)
+    singular = "sing" in wanted
+    wanted.discard("sing")
+    forms = [f for f in parse.lexeme if wanted <= set(f.tag.grammemes) and not (singular and "plur" in f.tag)]
+    if not forms and wanted & {"nomn"} and singular:
+        return str(parse.word)  # a nominative listed without its case
+    if not forms:
+        return None
+    return str(_modern_ukrainian([f.word for f in forms], parse.tag.POS, wanted, "anim" in parse.tag))
+
+
+def _modern_ukrainian(forms: list[str], pos: str | None, grammemes: set[str], animate: bool) -> str:
+    """Pick among equally tagged Ukrainian forms: the dictionary lists archaic ones (-ім) first.
+
+    Adjectives: -ому/-им over -ім. Nouns: the shortest (у Сімферополі, not Сімферополеві;
+    проступку, not проступкові), except the dative of persons, where -ові is the norm
+    (замполітові).
+    """
+    unique = list(dict.fromkeys(forms))
+    # -ім is the older adjectival ending (also on nouns made from adjectives: «зниклим»).
+    modern = [f for f in unique if not f.endswith("ім")] or unique
+    if pos in ("ADJF", "PRTF"):
+        return modern[0]
+    unique = modern
+    if "datv" in grammemes and animate:
+        personal = [f for f in unique if f.endswith(("ові", "еві", "єві"))]
+        if personal:
+            return personal[0]
+    return min(unique, key=len)
 
 
 def match_case(template: str, word: str) -> str:
-    """Give ``word`` the capitalisation of ``template``: ОМОН + омона -> ОМОНа."""
+    """Give ``word`` the capitalisation of ``template``: ОМОН + омона -> ОМОНа; each part of a hyphenated name."""
+    if "-" in template and template.count("-") == word.count("-"):
+        return "-".join(match_case(t, w) for t, w in zip(template.split("-"), word.split("-"), strict=True))
     if template.isupper() and len(template) > 1:
         stem = word[: len(template)]
         return stem.upper() + word[len(template) :] if stem.lower() == template.lower() else word.upper()

@@ -67,17 +67,18 @@ def check_numbers(source: str, target: str, lang: str) -> list[Finding]:
 
 
 def check_untranslated(source: str, target: str, lang: str) -> list[Finding]:
-    """A translation that is the source again, or mostly Latin letters in a Cyrillic language."""
+    """A translation that is the source again, or mostly English words in a Cyrillic language."""
     if not target.strip():
         return []
     if target.strip().casefold() == source.strip().casefold() and _LATIN.search(source):
         return [_finding("untranslated", Severity.WARNING, "the translation is the English source copied")]
-    letters = [ch for ch in target if ch.isalpha()]
-    latin = sum(1 for ch in letters if "a" <= ch.lower() <= "z")
-    if lang in LOCALE_QUOTES and len(letters) >= 12 and latin / len(letters) > 0.5:
-        return [
-            _finding("untranslated", Severity.WARNING, f"most letters are Latin ({latin} of {len(letters)}); is it translated?")
-        ]
+    letters = sum(1 for ch in target if ch.isalpha())
+    # Names stay Latin in good translations (Mediazona, The Moscow Times); ordinary
+    # lower-case English words do not.
+    english = sum(len(w) for w in _WORD.findall(target) if _LATIN.match(w) and w[0].islower() and not _CYRILLIC.search(w))
+    if lang in LOCALE_QUOTES and letters >= 12 and english / letters > 0.5:
+        message = f"most of it is English words ({english} of {letters} letters); is it translated?"
+        return [_finding("untranslated", Severity.WARNING, message)]
     return []
 
 

@@ -1,0 +1,122 @@
+"""`pipeline qa`: re-check review files as they stand after human editing.
+
+For every translated entry of every PO file: the source's glossary terms
+must be rendered with approved forms (by lemma), no avoided rendering may
+remain, the per-segment QA checks must pass, and one source term must be
+rendered the same way across the whole corpus.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from pipeline.enforce import check_segment
+from pipeline.errors import InputError
+from pipeline.formats.po import KIND_FLAGS, read_po
+from pipeline.glossary.match import TermMatcher
+from pipeline.model import Finding, Glossary, Severity
+from pipeline.morphology import SUPPORTED
+from pipeline.qa import run_checks
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    """Findings over a set of review files."""
+
+    files: tuple[str, ...]
+    entries: int
+    findings: tuple[Finding, ...]
+
+    def failed(self, strict: bool) -> bool:
+        worst = {f.severity for f in self.findings}
+        return Severity.ERROR in worst or (strict and Severity.WARNING in worst)
+
+
+def review_files(paths: Sequence[Path], lang: str | None = None) -> list[Path]:
+    """PO files under ``paths`` (folders searched recursively), optionally one language's."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(path.rglob("*.po")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError("no such file or folder; check the path", str(path))
+    if lang is not None:
+        found = [p for p in found if p.parent.name == lang or p.stem.endswith(f".{lang}")]
+    if not found:
+        raise InputError("no review files (.po) here; run `pipeline run` first", str(paths[0]) if paths else None)
+    return list(dict.fromkeys(found))
+
+
+def audit(paths: Iterable[Path], glossary: Glossary, lang: str | None = None) -> AuditReport:
+    """Check every translated entry of the review files; see the module docstring."""
+    files = review_files(list(paths), lang)
+    matcher = TermMatcher(glossary)
+    findings: list[Finding] = []
+    renderings: dict[tuple[str, str], dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
+    entries = 0
+    for path in files:
+        catalog = read_po(path)
+        file_lang = catalog.metadata.get("Language") or path.parent.name
+        for entry in catalog:
+            if entry.obsolete or not entry.msgstr or any(flag in entry.flags for flag in KIND_FLAGS.values()):
+                continue
+            entries += 1
+            where = {"path": str(path), "line": entry.linenum}
+            segment = [replace(f, **where) for f in run_checks(entry.msgid, entry.msgstr, file_lang)]
+            if file_lang in SUPPORTED:
+                result = check_segment(matcher.find(entry.msgid), entry.msgstr, glossary, file_lang)
+                for check in result.checks:
+                    if check.status in ("fixed", "review"):
+                        suggestion = f"; use «{check.fixed_to}»" if check.fixed_to else ""
+                        segment.append(
+                            Finding(
+                                str(path),
+                                entry.linenum,
+                                Severity.ERROR,
+                                "term-avoided",
+                                f"«{check.found}» is a rendering to avoid for {check.entry_id}{suggestion}",
+                                check.entry_id,
+                            )
+                        )
+                    elif check.status in ("approved", "alternative") and check.found:
+                        renderings[(file_lang, check.entry_id)][check.found].append((str(path), entry.linenum))
+                segment += [replace(f, **where) for f in result.findings if f.check == "term-missing"]
+            findings += segment
+    findings += _inconsistencies(renderings)
+    findings.sort(key=lambda f: (f.path, f.line or 0, f.check))
+    return AuditReport(tuple(str(p) for p in files), entries, tuple(findings))
+
+
+def _inconsistencies(renderings: dict[tuple[str, str], dict[str, list[tuple[str, int]]]]) -> list[Finding]:
+    """A term rendered more than one accepted way across the corpus: a warning at each minority use."""
+    out = []
+    for (lang, entry_id), uses in sorted(renderings.items()):
+        if len(uses) < 2:
+            continue
+        ranked = sorted(uses.items(), key=lambda item: -len(item[1]))
+        main, main_uses = ranked[0]
+        for rendering, places in ranked[1:]:
+            for path, line in places:
+                out.append(
+                    Finding(
+                        path,
+                        line,
+                        Severity.WARNING,
+                        "consistency",
+                        f"{entry_id} is rendered «{rendering}» here but «{main}» in {len(main_uses)} other places ({lang})",
+                        entry_id,
+                    )
+                )
+    return out
+
+
+def github_annotation(finding: Finding) -> str:
+    """A GitHub Actions workflow command that shows the finding on the file's line."""
+    level = {"error": "error", "warning": "warning"}.get(finding.severity.value, "notice")
+    message = finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{level} file={finding.path},line={finding.line or 1},title={finding.check}::{message}"
