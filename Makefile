@@ -24,16 +24,30 @@ demo: $(STAMP)
 	fi; \
 	$(PIPELINE) run seeds/ --to ru,uk --out locales/ --engine $$engine
 
-# gettext's msgfmt checks every PO file we write; xmllint validates XML outputs.
-system-tools:
+# gettext's msgfmt checks every PO file we write; xmllint validates XML outputs;
+# Chromium renders the HTML review page; the OASIS XLIFF 1.2 strict schema ships
+# in Debian's php-symfony-translation, unpacked without installing PHP.
+SCHEMAS := build/schemas
+system-tools: $(SCHEMAS)/xliff-core-1.2-strict.xsd
 	@missing=""; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+$(SCHEMAS)/xliff-core-1.2-strict.xsd:
+	@mkdir -p $(SCHEMAS)/deb
+	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	cd $(SCHEMAS)/deb && { apt-get download php-symfony-translation 2>/dev/null || \
+	  { $$SUDO apt-get update -qq && apt-get download php-symfony-translation 2>/dev/null; }; }
+	dpkg -x $(SCHEMAS)/deb/php-symfony-translation_*.deb $(SCHEMAS)/deb/x
+	cp $(SCHEMAS)/deb/x/usr/share/php/Symfony/Component/Translation/Resources/schemas/xliff-core-1.2-strict.xsd \
+	   $(SCHEMAS)/deb/x/usr/share/php/Symfony/Component/Translation/Resources/schemas/xml.xsd $(SCHEMAS)/
+	rm -rf $(SCHEMAS)/deb
 
 test: $(STAMP) system-tools
 	$(PIPELINE) glossary check glossary/

@@ -16,6 +16,7 @@ from pipeline.cli_glossary import glossary_app
 from pipeline.cli_models import models_app
 from pipeline.cliutil import err, out, progress_bar, user_errors
 from pipeline.errors import UsageError
+from pipeline.files import write_atomic
 from pipeline.ingest import find_articles, read_articles
 from pipeline.languages import parse_target_langs
 from pipeline.model import Article
@@ -109,6 +110,8 @@ def run_command(
     device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")] = "auto",
     cache: Annotated[Path | None, typer.Option("--cache", help="Translation cache file (SQLite).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Translate everything again; store nothing.")] = False,
+    formats: Annotated[str, typer.Option("--formats", help="Review formats to write: po,xliff,tsv,html.")] = "po,xliff,tsv,html",
+    tm: Annotated[Path | None, typer.Option("--tm", help="TMX memory: exact matches are used before MT.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; warnings and errors only.")] = False,
 ) -> None:
     """Segment and translate articles and write review files, keeping reviewed work.
@@ -124,6 +127,8 @@ def run_command(
         engine_options=EngineOptions(models_dir=models_dir, beam_size=beam, max_length=max_length, device=device),
         cache=cache,
         use_cache=not no_cache,
+        formats=parse_formats(formats),
+        tm=tm,
     )
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
     with progress_bar(disabled=quiet) as progress:
@@ -134,10 +139,93 @@ def run_command(
         segments = sum(len(a.segments) for a in report.articles)
         out.print(
             f"{len(report.articles)} articles, {segments} segments; {report.translated} translated, "
-            f"{report.cache_hits} from cache; {len(report.written)} review files in {out_dir}/; "
+            f"{report.cache_hits} from cache, {report.tm_hits} from memory; {len(report.written)} review files in {out_dir}/; "
             f"{report.reviewed_kept} reviewed translations kept ({report.signature})",
             markup=False,
         )
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    from pipeline.run import FORMATS
+
+    chosen = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise UsageError(f"unknown review format {(unknown or [text])[0]!r}; choose from {','.join(FORMATS)}")
+    return chosen
+
+
+@app.command("import")
+@user_errors
+def import_command(
+    reviewed: Annotated[Path, typer.Argument(help="A reviewed .xlf/.xliff (from a CAT tool) or .tsv (from a spreadsheet).")],
+    po: Annotated[Path | None, typer.Option("--po", help="The canonical PO file (default: the .po beside it).")] = None,
+) -> None:
+    """Bring approved translations from a reviewed XLIFF or TSV file into the canonical PO file.
+
+    Conflicts (a changed English source, a different approved translation) are listed, not guessed; exit 1 if any.
+
+    Example: pipeline import locales/ru/meduza-contract-soldiers.xlf
+    """
+    from pipeline.review_import import import_reviewed
+
+    report = import_reviewed(reviewed, po)
+    out.print(f"{report.po_path}: {report.applied} approved translations imported, {report.already} already there", markup=False)
+    for conflict in report.conflicts:
+        err.print(f"conflict: {conflict}", markup=False)
+    if report.conflicts:
+        raise typer.Exit(1)
+
+
+@app.command("publish")
+@user_errors
+def publish_command(
+    po: Annotated[Path, typer.Argument(help="A review file, e.g. locales/ru/<article>.po")],
+    fmt: Annotated[str, typer.Option("--format", help="txt, md or html.")] = "txt",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
+    source: Annotated[Path | None, typer.Option("--source", help="The English article (default: from the PO header).")] = None,
+    require_reviewed: Annotated[bool, typer.Option("--require-reviewed", help="Fail unless every segment is approved.")] = False,
+) -> None:
+    """Rebuild the localized article from approved translations, in the source's structure and markup.
+
+    Unreviewed segments are marked ⟦…⟧ in the text; --require-reviewed fails and lists them instead.
+
+    Example: pipeline publish locales/ru/meduza-contract-soldiers.po --format md -o article.ru.md
+    """
+    from pipeline.publish import publish
+
+    result = publish(po, fmt, source)
+    if require_reviewed and result.unreviewed:
+        err.print(
+            f"error: {po}: {len(result.unreviewed)} segments are not reviewed: {', '.join(result.unreviewed)}", markup=False
+        )
+        raise typer.Exit(1)
+    if output is None:
+        sys.stdout.write(result.text)
+    else:
+        write_atomic(output, result.text)
+        err.print(f"wrote {output} ({len(result.unreviewed)} unreviewed segments marked)", markup=False)
+
+
+tm_app = typer.Typer(help="Translation memory (TMX) from approved segments.", no_args_is_help=True)
+app.add_typer(tm_app, name="tm")
+
+
+@tm_app.command("export")
+@user_errors
+def tm_export_command(
+    paths: Annotated[list[Path], typer.Argument(help="Review files or folders, e.g. locales/.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The TMX file to write.")],
+) -> None:
+    """Write the approved segments of review files as a TMX 1.4b translation memory.
+
+    Example: pipeline tm export locales/ -o memory.tmx
+    """
+    from pipeline.tm import export_tm
+
+    text, count = export_tm(paths)
+    write_atomic(output, text)
+    out.print(f"wrote {output}: {count} approved segments", markup=False)
 
 
 @app.command("qa")

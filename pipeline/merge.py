@@ -17,30 +17,34 @@ SIMILARITY = 0.6
 
 
 def merge_catalog(fresh: polib.POFile, existing: polib.POFile | None) -> polib.POFile:
-    """Return ``fresh`` with every translation from ``existing`` carried over."""
+    """Return ``fresh`` with every translation from ``existing`` carried over.
+
+    Obsolete entries count too: a sentence deleted and later restored gets
+    its old translation back instead of an empty one.
+    """
     if existing is None:
         return fresh
-    by_id = {entry.msgctxt: entry for entry in existing if not entry.obsolete}
-    unused = dict(by_id)
+    live = {entry.msgctxt: entry for entry in existing if not entry.obsolete}
+    buried = {entry.msgctxt: entry for entry in existing if entry.obsolete}
+    unused = {**buried, **live}  # live entries win a (theoretical) id clash
+    exact = set()
     for entry in fresh:
-        old = by_id.get(entry.msgctxt)
+        old = live.get(entry.msgctxt) or buried.get(entry.msgctxt)
         if old is not None and old.msgid == entry.msgid:
             unused.pop(entry.msgctxt, None)
+            exact.add(entry.msgctxt)
             _carry(entry, old, changed_source=False)
     # Second pass: sentences whose source changed (their id changed with the text).
     for entry in fresh:
-        if entry.msgctxt in by_id and by_id[entry.msgctxt].msgid == entry.msgid:
+        if entry.msgctxt in exact:
             continue
         match = _closest(entry.msgid, [e for e in unused.values() if e.msgstr])
         if match is not None:
             unused.pop(match.msgctxt, None)
             _carry(entry, match, changed_source=True)
     for old in unused.values():
-        if old.msgstr or old.tcomment:
+        if old.msgstr or old.tcomment or old.obsolete:
             old.obsolete = True
-            fresh.append(old)
-    for old in existing:
-        if old.obsolete and not any(e.msgctxt == old.msgctxt for e in fresh):
             fresh.append(old)
     _keep_header_edits(fresh, existing)
     return fresh

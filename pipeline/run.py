@@ -7,6 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polib
+
 from pipeline import __version__
 from pipeline.cache import TranslationCache, default_cache_path
 from pipeline.enforce import check_segment
@@ -15,6 +17,9 @@ from pipeline.engines.base import Engine
 from pipeline.errors import PipelineError
 from pipeline.files import write_atomic
 from pipeline.formats.po import RunInfo, build_catalog, is_reviewed, read_po, render_po
+from pipeline.formats.tmx import read_tmx
+from pipeline.formats.tsv import render_tsv
+from pipeline.formats.xliff import render_xliff
 from pipeline.glossary.load import load_glossary
 from pipeline.glossary.match import TermMatcher
 from pipeline.glossary.render import render_template
@@ -24,6 +29,7 @@ from pipeline.merge import merge_catalog
 from pipeline.model import Article, Glossary, Notice, Translation
 from pipeline.morphology import SUPPORTED as SUPPORTED_MORPHOLOGY
 from pipeline.qa import run_checks
+from pipeline.review import units_from_catalog
 
 # (target language, segments done, segments to translate)
 Progress = Callable[[str, int, int], None]
@@ -53,6 +59,8 @@ class RunRequest:
     engine_options: EngineOptions = field(default_factory=EngineOptions)
     cache: Path | None = None  # None: the default cache file
     use_cache: bool = True
+    formats: tuple[str, ...] = ("po", "xliff", "tsv", "html")
+    tm: Path | None = None  # a TMX memory whose exact matches are used before MT
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +74,7 @@ class RunReport:
     translated: int
     cache_hits: int
     reviewed_kept: int
+    tm_hits: int = 0
 
 
 def choose_engine(name: str, target_langs: Sequence[str], options: EngineOptions) -> tuple[Engine, list[Notice]]:
@@ -191,7 +200,7 @@ def run(request: RunRequest, timestamp: str, progress: Progress | None = None) -
         )
     )
     written: list[Path] = []
-    translated = hits = kept = 0
+    translated = hits = kept = tm_hits = 0
     cache = None
     # Read every existing review file first: a broken one stops the run before any MT time is spent.
     existing = {
@@ -204,9 +213,13 @@ def run(request: RunRequest, timestamp: str, progress: Progress | None = None) -
         notices.extend(cache.notices)
     try:
         translations: dict[str, dict[str, str]] = {}
+        memory = read_tmx(request.tm) if request.tm else {}
         for lang in request.target_langs:
-            outputs, lang_hits, lang_new = translate_texts(engine, unique_texts, lang, cache, progress)
-            translations[lang] = dict(zip(unique_texts, outputs, strict=True))
+            remembered = {text: memory[(lang, text)] for text in unique_texts if (lang, text) in memory}
+            tm_hits += len(remembered)
+            rest = [text for text in unique_texts if text not in remembered]
+            outputs, lang_hits, lang_new = translate_texts(engine, rest, lang, cache, progress)
+            translations[lang] = {**dict(zip(rest, outputs, strict=True)), **remembered}
             hits += lang_hits
             translated += lang_new
     finally:
@@ -218,9 +231,36 @@ def run(request: RunRequest, timestamp: str, progress: Progress | None = None) -
             by_id = review_segments(article, lang, by_text, matcher, glossary)
             notes = term_notes(article, matcher, glossary, lang) if matcher and glossary else {}
             fresh = build_catalog(article, lang, by_id, info, source_reference(article.path), notes)
-            target = request.out_dir / lang / f"{article.name}.po"
             merged = merge_catalog(fresh, existing[(lang, article.name)])
             kept += sum(1 for entry in merged if is_reviewed(entry))
-            write_atomic(target, render_po(merged))
-            written.append(target)
-    return RunReport(tuple(articles), tuple(written), tuple(notices), signature, translated, hits, kept)
+            written += write_review_files(article, merged, lang, request, info)
+    return RunReport(tuple(articles), tuple(written), tuple(notices), signature, translated, hits, kept, tm_hits)
+
+
+FORMATS = ("po", "xliff", "tsv", "html")
+EXTENSIONS = {"po": "po", "xliff": "xlf", "tsv": "tsv", "html": "html"}
+
+
+def write_review_files(article: Article, catalog: polib.POFile, lang: str, request: RunRequest, info: RunInfo) -> list[Path]:
+    """The canonical PO file (always) and the other formats asked for, all rendered from it."""
+    folder = request.out_dir / lang
+    po_path = folder / f"{article.name}.po"
+    write_atomic(po_path, render_po(catalog))
+    written = [po_path]
+    units = units_from_catalog(catalog, article)
+    reference = source_reference(article.path)
+    for fmt in request.formats:
+        if fmt == "po":
+            continue
+        if fmt == "xliff":
+            text = render_xliff(units, original=reference, source_lang=SOURCE_LANG, target_lang=lang, signature=info.signature)
+        elif fmt == "tsv":
+            text = render_tsv(units)
+        else:
+            from pipeline.formats.html import render_html
+
+            text = render_html(units, title=article.name, source_lang=SOURCE_LANG, target_lang=lang, signature=info.signature)
+        path = folder / f"{article.name}.{EXTENSIONS[fmt]}"
+        write_atomic(path, text)
+        written.append(path)
+    return written

@@ -122,7 +122,8 @@ def read_po(path: Path) -> polib.POFile:
         ) from exc
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
-        if not stripped or (stripped.startswith("#") and not stripped.startswith("#~")):
+        # Comments, including an obsolete entry's previous source ("#~| msgid"), are free text.
+        if not stripped or (stripped.startswith("#") and not stripped.startswith("#~")) or stripped.startswith("#~|"):
             continue
         if not _PO_LINE.fullmatch(stripped):
             raise InputError(

@@ -1,0 +1,159 @@
+"""XLIFF 1.2 (strict schema) for CAT tools: one file per article, a group per block, a trans-unit per segment.
+
+Glossary terms are marked inline in the source (<mrk mtype="term">) and
+listed as notes with the approved rendering; QA findings and the raw MT
+are notes too. `approved` and `state` carry the review status both ways:
+a CAT tool that approves a unit sets approved="yes" (or state="final"),
+which `pipeline import` brings back into the canonical PO file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from pipeline import __version__
+from pipeline.errors import InputError
+from pipeline.review import ReviewUnit, Status, TermNote
+
+NS = "urn:oasis:names:tc:xliff:document:1.2"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+STATE = {
+    Status.REVIEWED: "final",
+    Status.MACHINE: "needs-review-translation",
+    Status.CHANGED: "needs-review-translation",
+    Status.UNTRANSLATED: "new",
+}
+APPROVED_STATES = {"final", "signed-off"}
+
+
+def _q(tag: str) -> str:
+    return f"{{{NS}}}{tag}"
+
+
+def render_xliff(units: Sequence[ReviewUnit], *, original: str, source_lang: str, target_lang: str, signature: str) -> str:
+    """One article's review units as an XLIFF 1.2 document."""
+    root = etree.Element(_q("xliff"), nsmap={None: NS}, version="1.2")
+    file = etree.SubElement(
+        root,
+        _q("file"),
+        original=original,
+        datatype="plaintext",
+        **{"source-language": source_lang, "target-language": target_lang, "tool-id": "pipeline"},
+    )
+    header = etree.SubElement(file, _q("header"))
+    etree.SubElement(header, _q("tool"), **{"tool-id": "pipeline", "tool-name": "pipeline", "tool-version": __version__})
+    etree.SubElement(header, _q("note"), annotates="general").text = f"signature: {signature}"
+    body = etree.SubElement(file, _q("body"))
+    group = None
+    current_block = None
+    for unit in units:
+        if group is None or unit.block_index != current_block:
+            current_block = unit.block_index
+            group = etree.SubElement(body, _q("group"), id=f"block-{unit.block_index + 1}", restype=f"x-{unit.block_kind}")
+        group.append(_trans_unit(unit))
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data.decode("utf-8")
+
+
+def _trans_unit(unit: ReviewUnit) -> etree._Element:
+    translatable = unit.status is not Status.NOT_FOR_TRANSLATION
+    element = etree.Element(
+        _q("trans-unit"),
+        id=unit.id,
+        approved="yes" if unit.status is Status.REVIEWED else "no",
+        translate="yes" if translatable else "no",
+    )
+    element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    element.append(_source_with_terms(unit))
+    if translatable:
+        target = etree.SubElement(element, _q("target"), state=STATE[unit.status])
+        target.text = unit.target
+    for term in unit.terms:
+        avoid = f"; avoid: {term.avoid}" if term.avoid else ""
+        note = etree.SubElement(element, _q("note"), annotates="source", priority="3")
+        note.set("from", "glossary")
+        note.text = f"{term.surface} = {term.approved} [{term.entry_id}]{avoid}"
+    if unit.raw_mt:
+        note = etree.SubElement(element, _q("note"), annotates="target", priority="2")
+        note.set("from", "machine translation")
+        note.text = f"before term fixes: {unit.raw_mt}"
+    for finding in unit.findings:
+        note = etree.SubElement(element, _q("note"), annotates="target", priority="1" if finding.startswith("error") else "2")
+        note.set("from", "qa")
+        note.text = finding
+    if unit.previous_source:
+        note = etree.SubElement(element, _q("note"), annotates="source", priority="1")
+        note.set("from", "pipeline")
+        note.text = f"the English changed; previously: {unit.previous_source}"
+    return element
+
+
+def _source_with_terms(unit: ReviewUnit) -> etree._Element:
+    """<source> with each glossary term wrapped in <mrk mtype="term">, the approved rendering in its comment."""
+    source = etree.Element(_q("source"))
+    spans: list[tuple[int, int, TermNote]] = []
+    for term in unit.terms:
+        for match in re.finditer(re.escape(term.surface), unit.source):
+            if not any(match.start() < end and start < match.end() for start, end, _ in spans):
+                spans.append((match.start(), match.end(), term))
+                break
+    spans.sort(key=lambda s: s[0])
+    position = 0
+    last: etree._Element | None = None
+    source.text = ""
+    for start, end, term in spans:
+        gap = unit.source[position:start]
+        if last is None:
+            source.text += gap
+        else:
+            last.tail = (last.tail or "") + gap
+        last = etree.SubElement(source, _q("mrk"), mtype="term", comment=f"{term.approved} [{term.entry_id}]")
+        last.text = unit.source[start:end]
+        position = end
+    rest = unit.source[position:]
+    if last is None:
+        source.text += rest
+    else:
+        last.tail = rest
+    return source
+
+
+@dataclass(frozen=True, slots=True)
+class XliffUnit:
+    """What `pipeline import` reads back from a reviewed XLIFF file."""
+
+    id: str
+    source: str
+    target: str
+    approved: bool
+
+
+def read_xliff(path: Path) -> tuple[str, str, list[XliffUnit]]:
+    """(original, target language, units) of a reviewed XLIFF file; malformed files get one clear error."""
+    try:
+        tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+    except (OSError, etree.XMLSyntaxError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError(f"not a readable XLIFF file ({exc}); export it again from the CAT tool", str(path), line) from exc
+    file = tree.find(_q("file"))
+    if file is None:
+        raise InputError("no XLIFF 1.2 <file> element; export as XLIFF 1.2", str(path))
+    units = []
+    for element in file.iter(_q("trans-unit")):
+        source = element.find(_q("source"))
+        target = element.find(_q("target"))
+        state = target.get("state", "") if target is not None else ""
+        units.append(
+            XliffUnit(
+                id=element.get("id", ""),
+                source="".join(source.itertext()) if source is not None else "",
+                target="".join(target.itertext()) if target is not None else "",
+                approved=element.get("approved") == "yes" or state in APPROVED_STATES,
+            )
+        )
+    return file.get("original", ""), file.get("target-language", ""), units
