@@ -1,4 +1,4 @@
-"""The one place that writes files: atomically, so a crash never leaves half a file."""
+"""The one place that writes files (atomically, so a crash never leaves half a file), and reads user sheets."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from pipeline.errors import PipelineError
+from pipeline.errors import InputError, PipelineError
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -33,3 +33,11 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_sheet(path: Path) -> str:
+    """A user's CSV/TSV sheet as text (a spreadsheet's BOM dropped), or one clear error."""
+    try:
+        return path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the sheet ({exc}); save it as UTF-8 text", str(path)) from exc

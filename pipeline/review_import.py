@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError
-from pipeline.files import write_atomic
+from pipeline.files import read_sheet, write_atomic
 from pipeline.formats.po import is_reviewed, read_po, render_po
 from pipeline.formats.tsv import read_tsv
 from pipeline.formats.xliff import read_xliff
@@ -39,11 +39,7 @@ def approved_units(path: Path) -> list[Approved]:
         _, _, units = read_xliff(path)
         return [Approved(u.id, u.source, u.target) for u in units if u.approved and u.target]
     if suffix == ".tsv":
-        try:
-            text = path.read_text("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read the sheet ({exc}); save it as UTF-8 text", str(path)) from exc
-        rows, problem = read_tsv(text)
+        rows, problem = read_tsv(read_sheet(path))
         if problem:
             raise InputError(problem, str(path), 1)
         return [Approved(r.id, r.source, r.translation) for r in rows if r.status == "reviewed" and r.translation]

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.glossary.load import ParsedFile, build_glossary, glossary_files, parse_file
+from pipeline.glossary.load import build_glossary, glossary_files, parse_file
 from pipeline.glossary.match import tokenize
 from pipeline.glossary.render import PLACEHOLDER, placeholders
 from pipeline.model import EntryType, Finding, Glossary, GlossaryEntry, Severity, TargetTerm
@@ -145,6 +145,3 @@ def _error(entry: GlossaryEntry, check: str, message: str) -> Finding:
 
 def _warning(entry: GlossaryEntry, check: str, message: str) -> Finding:
     return Finding(entry.path, entry.line, Severity.WARNING, check, message, entry.id)
-
-
-__all__ = ["CheckReport", "ParsedFile", "check_entries", "check_glossary"]

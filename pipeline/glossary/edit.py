@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.errors import ConfigError, InputError
-from pipeline.files import write_atomic
+from pipeline.files import read_sheet, write_atomic
 from pipeline.formats.glossary_csv import read_import_csv
 from pipeline.glossary.check import check_entries
 from pipeline.glossary.load import build_glossary, glossary_files, parse_file
@@ -27,11 +27,7 @@ class ImportResult:
 
 def import_csv(sheet: Path, into: Path, glossary_paths: Sequence[Path]) -> ImportResult:
     """Append the sheet's entries to ``into``, refusing them all if any breaks a glossary rule."""
-    try:
-        text = sheet.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the sheet ({exc}); save it as UTF-8 CSV", str(sheet)) from exc
-    rows, problems = read_import_csv(text)
+    rows, problems = read_import_csv(read_sheet(sheet))
     if problems:
         line, message = problems[0]
         raise ConfigError(message, str(sheet), line)

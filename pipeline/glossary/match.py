@@ -10,7 +10,7 @@ Unit No. 21005") are joined into one regular expression.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pipeline.model import EntryType, Glossary, GlossaryEntry, TermHit
@@ -220,8 +220,3 @@ class TermMatcher:
             index, names = self._pattern_groups[name]
             groups = tuple((public, match.group(inner)) for public, inner in names if match.group(inner) is not None)
             yield match.start(), match.end(), index, groups
-
-
-def find_in_segments(matcher: TermMatcher, texts: Iterable[str]) -> list[tuple[TermHit, ...]]:
-    """Hits for each text, in order."""
-    return [matcher.find(text) for text in texts]
