@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from pipeline.glossary.render import render_template
 from pipeline.ingest import find_articles, read_articles
 from pipeline.languages import SOURCE_LANG
 from pipeline.merge import merge_catalog
-from pipeline.model import Article, Glossary, Notice, Translation
+from pipeline.model import Article, Glossary, Notice, TermHit, Translation
 from pipeline.morphology import SUPPORTED as SUPPORTED_MORPHOLOGY
 from pipeline.qa import run_checks
 from pipeline.review import units_from_catalog
@@ -118,7 +118,19 @@ def load_run_glossary(paths: tuple[Path, ...] | None) -> Glossary | None:
     return load_glossary([default]) if default.is_dir() else None
 
 
-def term_notes(article: Article, matcher: TermMatcher, glossary: Glossary, lang: str) -> dict[str, tuple[str, ...]]:
+# The glossary terms of each source sentence, found once per run and shared by every language.
+Hits = Mapping[str, tuple[TermHit, ...]]
+
+
+def find_hits(articles: Sequence[Article], matcher: TermMatcher | None) -> dict[str, tuple[TermHit, ...]]:
+    """Glossary hits for every translatable sentence of every article, by sentence text."""
+    if matcher is None:
+        return {}
+    texts = {seg.text for a in articles for b in a.blocks if b.kind.translatable for seg in b.segments}
+    return {text: matcher.find(text) for text in texts}
+
+
+def term_notes(article: Article, hits: Hits, glossary: Glossary, lang: str) -> dict[str, tuple[str, ...]]:
     """For each segment, one line per glossary term found: surface -> approved rendering (note)."""
     by_id = glossary.by_id()
     notes: dict[str, tuple[str, ...]] = {}
@@ -127,7 +139,7 @@ def term_notes(article: Article, matcher: TermMatcher, glossary: Glossary, lang:
             continue
         for segment in block.segments:
             lines = []
-            for hit in matcher.find(segment.text):
+            for hit in hits.get(segment.text, ()):
                 target = by_id[hit.entry_id].target(lang)
                 if target is None:
                     continue
@@ -161,7 +173,7 @@ def translate_texts(
 
 
 def review_segments(
-    article: Article, lang: str, by_text: dict[str, str], matcher: TermMatcher | None, glossary: Glossary | None
+    article: Article, lang: str, by_text: dict[str, str], hits: Hits, glossary: Glossary | None
 ) -> dict[str, Translation]:
     """Each segment's machine translation with glossary terms enforced and QA findings attached."""
     out: dict[str, Translation] = {}
@@ -173,8 +185,8 @@ def review_segments(
             if not raw:
                 continue
             text, findings = raw, []
-            if matcher is not None and glossary is not None and lang in SUPPORTED_MORPHOLOGY:
-                enforced = check_segment(matcher.find(segment.text), raw, glossary, lang)
+            if glossary is not None and lang in SUPPORTED_MORPHOLOGY:
+                enforced = check_segment(hits.get(segment.text, ()), raw, glossary, lang)
                 text, findings = enforced.text, list(enforced.findings)
             findings += run_checks(segment.text, text, lang)
             out[segment.id] = Translation(segment.id, text, raw if text != raw else "", tuple(findings))
@@ -186,7 +198,7 @@ def run(request: RunRequest, timestamp: str, progress: Progress | None = None) -
     paths = find_articles(request.inputs)
     articles, notices = read_articles(paths)
     glossary = load_run_glossary(request.glossary)
-    matcher = TermMatcher(glossary) if glossary else None
+    term_hits = find_hits(articles, TermMatcher(glossary) if glossary else None)
     engine, engine_notices = choose_engine(request.engine, request.target_langs, request.engine_options)
     notices = [*engine_notices, *notices]
     glossary_part = f"glossary:{glossary.content_hash}" if glossary else "glossary:none"
@@ -228,8 +240,8 @@ def run(request: RunRequest, timestamp: str, progress: Progress | None = None) -
     for lang in request.target_langs:
         by_text = translations[lang]
         for article in articles:
-            by_id = review_segments(article, lang, by_text, matcher, glossary)
-            notes = term_notes(article, matcher, glossary, lang) if matcher and glossary else {}
+            by_id = review_segments(article, lang, by_text, term_hits, glossary)
+            notes = term_notes(article, term_hits, glossary, lang) if glossary else {}
             fresh = build_catalog(article, lang, by_id, info, source_reference(article.path), notes)
             merged = merge_catalog(fresh, existing[(lang, article.name)])
             kept += sum(1 for entry in merged if is_reviewed(entry))

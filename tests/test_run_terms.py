@@ -21,7 +21,8 @@ def test_review_segments_fix_terms_and_keep_the_raw_mt(tmp_path: Path) -> None:
     glossary = load_glossary([ROOT / "glossary"])
     segment = next(s for s in article.segments if s.text.startswith("Near Kharkiv, the National Guard came under fire."))
     raw = "Под Харьковом Национальная гвардия попала под обстрел."
-    reviewed = review_segments(article, "ru", {segment.text: raw}, TermMatcher(glossary), glossary)
+    hits = {segment.text: TermMatcher(glossary).find(segment.text)}
+    reviewed = review_segments(article, "ru", {segment.text: raw}, hits, glossary)
     translation = reviewed[segment.id]
     assert translation.text == "Под Харьковом Росгвардия попала под обстрел."
     assert translation.raw == raw

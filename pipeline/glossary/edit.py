@@ -15,6 +15,7 @@ from pipeline.formats.glossary_csv import read_import_csv
 from pipeline.glossary.check import check_entries
 from pipeline.glossary.load import build_glossary, glossary_files, parse_file
 from pipeline.model import Severity
+from pipeline.yamlio import FAST_LOADER
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ def import_csv(sheet: Path, into: Path, glossary_paths: Sequence[Path]) -> Impor
 
 def _require_entries_last(text: str, path: Path) -> None:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=FAST_LOADER)
     except yaml.YAMLError as exc:
         raise ConfigError(f"invalid YAML ({exc}); fix it before importing", str(path)) from exc
     if not isinstance(root, yaml.MappingNode) or not root.value or root.value[-1][0].value != "entries":

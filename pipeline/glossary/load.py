@@ -19,6 +19,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 
 from pipeline.errors import ConfigError, InputError
 from pipeline.model import EntryType, Finding, Glossary, GlossaryEntry, Severity, TargetTerm
+from pipeline.yamlio import FAST_LOADER
 
 REQUIRED_LANGS = ("ru", "uk")
 ENTRY_FIELDS = ("id", "term", "variants", "type", "case_sensitive", "definition", "source", "pattern")
@@ -86,7 +87,7 @@ def parse_file(path: Path) -> ParsedFile:
         result.findings.append(_error(result, None, "yaml", f"cannot read the file ({exc}); save it as UTF-8"))
         return result
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=FAST_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
