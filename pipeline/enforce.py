@@ -26,7 +26,11 @@ from pipeline.morphology import (
     case_number_options,
     dictionary_parse,
     inflect_word,
+    is_known,
+    lemmas,
     match_case,
+    number_of,
+    parses,
     same_lexeme,
     words,
 )
@@ -214,8 +218,6 @@ def _in_foreign_quote(translation: str, text_words: Sequence[Word], start: int, 
 
     Such a quotation is reproduced as written; its words are not the translator's to change.
     """
-    from pipeline.morphology import is_known
-
     text_start, text_end = text_words[start].start, text_words[end - 1].end
     for quote in _QUOTED.finditer(translation):
         if quote.start() < text_start and text_end < quote.end():
@@ -312,8 +314,6 @@ def phrase_readings(phrase: Sequence[str], lang: str) -> set[tuple[str, str, str
 
 
 def noun_readings(word: str, lang: str) -> set[tuple[str, str, str]]:
-    from pipeline.morphology import number_of, parses
-
     out = set()
     for parse in parses(word.lower(), lang):
         if parse.tag.POS in NOUNS and parse.tag.case in CASES:
@@ -424,14 +424,10 @@ def _changes_agreement(target: TargetTerm, readings: set[tuple[str, str, str]], 
 
 
 def dictionary_parse_any(word: str, lang: str, pos: tuple[str, ...]) -> bool:
-    from pipeline.morphology import parses
-
     return any(p.tag.POS in pos for p in parses(word.lower(), lang))
 
 
 def _lemma_candidates(word: str, lang: str) -> set[str]:
-    from pipeline.morphology import lemmas
-
     return set(lemmas(word, lang))
 
 

@@ -228,6 +228,13 @@ def _classify(text: str, rules: BlockRules) -> BlockKind | None:
     return kind
 
 
+def _override(structural: BlockKind, special: BlockKind | None) -> BlockKind:
+    """A line rule beats the markup's kind, except that a marked-up heading stays a heading unless it is chrome."""
+    if special is None or (structural is BlockKind.HEADING and special is not BlockKind.BOILERPLATE):
+        return structural
+    return special
+
+
 # --- plain text ---------------------------------------------------------------
 
 
@@ -353,9 +360,7 @@ def _markdown_blocks(text: str, rules: BlockRules) -> Iterator[Block]:
                 kind, marker = BlockKind.LIST_ITEM, markers[-1]
             else:
                 kind, marker = BlockKind.PARAGRAPH, ""
-            special = _classify(block_text, rules)
-            if (special is not None and kind is not BlockKind.HEADING) or special is BlockKind.BOILERPLATE:
-                kind = special or kind
+            kind = _override(kind, _classify(block_text, rules))
             yield Block(kind=kind, text=block_text, line=line, offset=offset, markup="markdown", marker=marker)
 
 
@@ -384,9 +389,7 @@ def _html_blocks(text: str, where: str, rules: BlockRules) -> Iterator[Block]:
         if not content:
             continue
         kind = _html_kind(element)
-        special = _classify(content, rules)
-        if special is not None and (kind is not BlockKind.HEADING or special is BlockKind.BOILERPLATE):
-            kind = special
+        kind = _override(kind, _classify(content, rules))
         marker = "#" * int(element.tag[1]) if kind is BlockKind.HEADING and element.tag[1:].isdigit() else ""
         yield Block(kind=kind, text=content, line=element.sourceline or 1, offset=None, marker=marker)
 

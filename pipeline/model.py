@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 
 class BlockKind(enum.StrEnum):
@@ -151,9 +153,15 @@ class Glossary:
 
     entries: tuple[GlossaryEntry, ...]
     content_hash: str
+    # Built once: enforcement looks entries up for every segment.
+    _index: dict[str, GlossaryEntry] = field(init=False, repr=False, compare=False, hash=False)
 
-    def by_id(self) -> dict[str, GlossaryEntry]:
-        return {entry.id: entry for entry in self.entries}
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {entry.id: entry for entry in self.entries})
+
+    def by_id(self) -> Mapping[str, GlossaryEntry]:
+        """Entries by id (read-only view of an index built once)."""
+        return MappingProxyType(self._index)
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,29 +79,26 @@ class RunReport:
 
 def choose_engine(name: str, target_langs: Sequence[str], options: EngineOptions) -> tuple[Engine, list[Notice]]:
     """Build the engine; `auto` is argos when every pair has a model, else a stop with the fix."""
-    if name == "none":
-        return load_engine("none"), []
     if name not in ("auto", "argos"):
-        load_engine(name)  # raises the "unknown engine" message
-    from pipeline.engines.argos import DecodingOptions, Hardware
+        return load_engine(name), []  # `none`, or the "unknown engine" message
+    # Importing the argos module is cheap: CTranslate2 loads only when a model does.
+    from pipeline.engines.argos import ArgosEngine, DecodingOptions, Hardware
 
-    engine = load_engine(
-        "argos",
+    engine = ArgosEngine(
         models_dir=options.models_dir,
         decoding=DecodingOptions(beam_size=options.beam_size, max_decoding_length=options.max_length),
         hardware=Hardware(device=options.device, inter_threads=options.inter_threads, intra_threads=options.intra_threads),
     )
-    notices = list(getattr(engine, "notices", []))
-    missing = engine.missing_pairs(SOURCE_LANG, target_langs)  # type: ignore[attr-defined]
+    missing = engine.missing_pairs(SOURCE_LANG, target_langs)
     if missing:
         lines = [
-            f"no translation model for {SOURCE_LANG}→{lang} in {engine.folder}; "  # type: ignore[attr-defined]
+            f"no translation model for {SOURCE_LANG}→{lang} in {engine.folder}; "
             f"install it with: {install_hint(SOURCE_LANG, [lang])}"
             for lang in missing
         ]
         lines.append("or write review files without machine translation: --engine none")
         raise PipelineError("\n".join(lines))
-    return engine, notices
+    return engine, list(engine.notices)
 
 
 def source_reference(path: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 import pytest
 import yaml
@@ -168,7 +167,7 @@ def test_pattern_entries_check_numbers() -> None:
     assert [c.status for c in ok.checks] == ["approved"] and [c.status for c in wrong.checks] == ["missing"]
 
 
-def test_fix_is_recorded_with_before_and_after(tmp_path: Path) -> None:
+def test_fix_is_recorded_with_before_and_after() -> None:
     result = check_segment(matcher().find("The garrison court ruled."), "Гарнизонный двор вынес решение.", glossary(), "ru")
     assert result.raw == "Гарнизонный двор вынес решение." and result.text == "Гарнизонный военный суд вынес решение."
     (fix,) = [f for f in result.findings if f.check == "term-fixed"]

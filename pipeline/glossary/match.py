@@ -70,18 +70,6 @@ class _Token:
     joint_before: int
 
 
-def tokenize(text: str) -> list[_Token]:
-    """Words with their keys and the kind of gap before each (used for glossary terms)."""
-    tokens: list[_Token] = []
-    previous_end = 0
-    for match in _TOKEN.finditer(text):
-        key = word_key(match.group())
-        joint = _joint(text[previous_end : match.start()]) if tokens else _SPACE
-        tokens.append(_Token(match.start(), match.end(), key, key.casefold(), joint))
-        previous_end = match.end()
-    return tokens
-
-
 class _Words:
     """The words of a text in parallel lists, keys memoized: the hot path of matching."""
 
@@ -107,6 +95,15 @@ class _Words:
     def joint_before(self, j: int) -> int:
         between = self.text[self.ends[j - 1] : self.starts[j]]
         return _SPACE if between == " " else _joint(between)
+
+
+def tokenize(text: str) -> list[_Token]:
+    """Words with their keys and the kind of gap before each (used for glossary terms)."""
+    words = _Words(text, {})
+    return [
+        _Token(start, end, exact, folded, words.joint_before(j) if j else _SPACE)
+        for j, (start, end, exact, folded) in enumerate(zip(words.starts, words.ends, words.exact, words.folded, strict=True))
+    ]
 
 
 class TermMatcher:
