@@ -1,11 +1,9 @@
-"""Term verification and enforcement speed, and the enforcement tables' scores."""
+"""Term verification and enforcement speed on the seeds (accuracy: bench/term_corpus.py)."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-
-import yaml
 
 from pipeline.enforce import check_segment
 from pipeline.glossary.load import load_glossary
@@ -41,22 +39,6 @@ def seed_workload(lang: str) -> list[tuple[str, str]]:
     return work
 
 
-def table_scores(lang: str) -> str:
-    glossary = load_glossary([ROOT / "glossary"])
-    matcher = TermMatcher(glossary)
-    cases = yaml.safe_load((ROOT / "tests" / "data" / f"enforcement_{lang}.yaml").read_text("utf-8"))
-    counts: dict[str, list[int]] = {}
-    for case in cases:
-        result = check_segment(matcher.find(case["source"]), case["mt"], glossary, lang)
-        ok = result.text == case["expected"]
-        if case["kind"] == "undecidable":
-            ok = ok and any(f.check == "term-needs-review" for f in result.findings)
-        counts.setdefault(case["kind"], [0, 0])
-        counts[case["kind"]][0] += ok
-        counts[case["kind"]][1] += 1
-    return ", ".join(f"{kind} {good}/{total}" for kind, (good, total) in sorted(counts.items()))
-
-
 def run() -> list[tuple[str, str]]:
     glossary = load_glossary([ROOT / "glossary"])
     matcher = TermMatcher(glossary)
@@ -68,7 +50,7 @@ def run() -> list[tuple[str, str]]:
         timings = []
         for _ in range(3):
             started = time.perf_counter()
-            fixed = sum(check_segment(matcher.find(source), mt, glossary, lang).changed for source, mt in work)
+            fixed = sum(check_segment(source, matcher.find(source), mt, glossary, lang).changed for source, mt in work)
             timings.append(time.perf_counter() - started)
         rows.append(
             (
@@ -77,5 +59,4 @@ def run() -> list[tuple[str, str]]:
                 f"{len(work) / min(timings[1:]):,.0f} warm (matching + verification + enforcement)",
             )
         )
-        rows.append((f"{lang}: enforcement table", table_scores(lang)))
     return rows

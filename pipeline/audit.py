@@ -17,7 +17,7 @@ from pipeline.enforce import check_segment
 from pipeline.errors import InputError
 from pipeline.formats.po import KIND_FLAGS, read_po
 from pipeline.glossary.match import TermMatcher
-from pipeline.model import Finding, Glossary, Severity
+from pipeline.model import Finding, Glossary, Severity, TermStatus
 from pipeline.morphology import SUPPORTED
 from pipeline.qa import run_checks
 
@@ -69,23 +69,22 @@ def audit(paths: Iterable[Path], glossary: Glossary, lang: str | None = None) ->
             where = {"path": str(path), "line": entry.linenum}
             segment = [replace(f, **where) for f in run_checks(entry.msgid, entry.msgstr, file_lang)]
             if file_lang in SUPPORTED:
-                result = check_segment(matcher.find(entry.msgid), entry.msgstr, glossary, file_lang)
+                result = check_segment(entry.msgid, matcher.find(entry.msgid), entry.msgstr, glossary, file_lang)
                 for check in result.checks:
-                    if check.status in ("fixed", "review"):
-                        suggestion = f"; use «{check.fixed_to}»" if check.fixed_to else ""
+                    if check.status is TermStatus.FIXED:
                         segment.append(
                             Finding(
                                 str(path),
                                 entry.linenum,
                                 Severity.ERROR,
                                 "term-avoided",
-                                f"«{check.found}» is a rendering to avoid for {check.entry_id}{suggestion}",
+                                f"«{check.found}» is a wrong rendering of {check.entry_id}; use «{check.fixed_to}»",
                                 check.entry_id,
                             )
                         )
-                    elif check.status in ("approved", "alternative") and check.found:
-                        renderings[(file_lang, check.entry_id)][check.found].append((str(path), entry.linenum))
-                segment += [replace(f, **where) for f in result.findings if f.check == "term-missing"]
+                    elif check.status in (TermStatus.APPROVED, TermStatus.ALTERNATIVE) and check.rendering:
+                        renderings[(file_lang, check.entry_id)][check.rendering].append((str(path), entry.linenum))
+                segment += [replace(f, **where) for f in result.findings if f.check in ("term-missing", "term-needs-review")]
             findings += segment
     findings += _inconsistencies(renderings)
     findings.sort(key=lambda f: (f.path, f.line or 0, f.check))

@@ -1,78 +1,79 @@
-"""Check and fix glossary terms in a translation, by lemma, for Russian and Ukrainian.
+"""Check and fix glossary terms in a translation, for Russian and Ukrainian: the stages in order.
 
-For every term the English source contains, the translation must carry
-the approved rendering or an accepted alternative, in any case and number.
-Where it carries a rendering the glossary says to avoid, that phrase is
-replaced by the approved term in the same case and number, adjectives
-agreeing with the head noun and a fixed tail left alone. The case comes
-from the phrase's own analyses, narrowed by the preposition before it;
-when the forms of the approved term would still differ, nothing is
-changed and the segment is flagged for review. The source match decides
-what is expected: a rendering is only ever "avoided" for a term the
-English actually contains.
+For every glossary term of the English segment whose sense applies there
+(``glossary.sense``), ``locate`` finds the words of the translation that
+render it; where they are a wrong rendering, ``phrase`` works out the
+approved term's form in their place and what outside them must agree,
+and ``decide`` says whether to replace or to flag. Precision comes
+first: a translation is changed only when the wrong words are certainly
+this term's rendering and the new words certainly fit; otherwise it stays
+as it is and is flagged with the span and the suggested form.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from pipeline.glossary.render import render_template
-from pipeline.model import EntryType, Finding, Glossary, GlossaryEntry, Severity, TargetTerm, TermHit
+from pipeline.decide import Action, Facts, decide
+from pipeline.glossary.match import singular
+from pipeline.glossary.sense import applies
+from pipeline.locate import (
+    FUNCTION_WORDS,
+    Evidence,
+    Located,
+    anchor,
+    anchor_lemma,
+    find_phrase,
+    locate,
+    renderings,
+    transliterate,
+    vocabulary,
+)
+from pipeline.model import EntryType, Finding, Glossary, GlossaryEntry, Severity, Span, TargetTerm, TermCheck, TermHit, TermStatus
 from pipeline.morphology import (
     CASES,
+    GENDERS,
+    NOUNS,
     Word,
-    case_number_options,
-    dictionary_parse,
-    inflect_word,
+    case_of,
+    common_parses,
+    fold,
+    gender_of,
     is_known,
     lemmas,
-    match_case,
     number_of,
     parses,
     same_lexeme,
     words,
 )
+from pipeline.phrase import (
+    Reading,
+    Shape,
+    WordChange,
+    head_animate,
+    head_gender,
+    inflect,
+    narrow,
+    outer_modifiers,
+    outside_agreement,
+    predicate_agrees,
+    readings,
+    shape,
+)
 
-NOUNS = ("NOUN",)
-MODIFIERS = ("ADJF", "PRTF", "NUMR")
-
-# Cases a preposition can govern (the word right before the phrase).
-GOVERNMENT = {
-    "ru": {
-        "в": {"accs", "loct"}, "во": {"accs", "loct"}, "на": {"accs", "loct"}, "о": {"loct", "accs"},
-        "об": {"loct", "accs"}, "обо": {"loct"}, "при": {"loct"}, "из": {"gent"}, "от": {"gent"}, "у": {"gent"},
-        "для": {"gent"}, "без": {"gent"}, "до": {"gent"}, "после": {"gent"}, "около": {"gent"}, "против": {"gent"},
-        "среди": {"gent"}, "из-за": {"gent"}, "из-под": {"gent"}, "вокруг": {"gent"}, "со": {"ablt", "gent"},
-        "с": {"ablt", "gent"}, "к": {"datv"}, "ко": {"datv"}, "по": {"datv", "loct", "accs"}, "благодаря": {"datv"},
-        "согласно": {"datv"}, "вопреки": {"datv"}, "под": {"ablt", "accs"}, "над": {"ablt"}, "между": {"ablt"},
-        "перед": {"ablt"}, "за": {"ablt", "accs"}, "через": {"accs"}, "про": {"accs"}, "сквозь": {"accs"},
-    },
-    "uk": {
-        "в": {"accs", "loct"}, "у": {"accs", "loct", "gent"}, "на": {"accs", "loct"}, "при": {"loct"},
-        "по": {"loct", "datv", "accs"}, "з": {"gent", "ablt", "accs"}, "із": {"gent", "ablt"}, "зі": {"gent", "ablt"},
-        "від": {"gent"}, "для": {"gent"}, "без": {"gent"}, "до": {"gent"}, "після": {"gent"}, "біля": {"gent"},
-        "проти": {"gent"}, "серед": {"gent"}, "навколо": {"gent"}, "з-під": {"gent"}, "через": {"accs"},
-        "про": {"accs"}, "крізь": {"accs"}, "під": {"ablt", "accs"}, "над": {"ablt"}, "між": {"ablt"},
-        "перед": {"ablt"}, "за": {"ablt", "accs"}, "завдяки": {"datv"}, "всупереч": {"datv"}, "згідно": {"ablt"},
-    },
-}  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class TermCheck:
-    """How one glossary term of the source came out in the translation."""
-
-    entry_id: str
-    status: str  # approved | alternative | avoided | missing | fixed | review
-    found: str = ""  # the rendering found in the translation
-    fixed_to: str = ""
+_OPEN_QUOTES = "«„“"
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+_CLOSE_QUOTES = "»“”"
+_RUSSIA = {"ru": {"россия", "рф", "российский", "федерация"}, "uk": {"росія", "рф", "російський", "федерація"}}
 
 
 @dataclass(frozen=True, slots=True)
 class Enforced:
-    """A translation after term enforcement: the text, what changed, what to look at."""
+    """A translation after term enforcement: the text, the term checks and the findings for the reviewer."""
 
     text: str
     raw: str
@@ -84,408 +85,734 @@ class Enforced:
         return self.text != self.raw
 
 
-def expected_renderings(entry: GlossaryEntry, target: TargetTerm, hit: TermHit, lang: str) -> list[str]:
-    """The approved term and its alternatives, with pattern captures filled in."""
-    groups = dict(hit.groups)
-    return [render_template(t, groups, lang) if groups else t for t in (target.term, *target.alternatives)]
+@dataclass(slots=True)
+class _Term:
+    """A source term being checked: its hit, entry, target and what was located for it."""
+
+    hit: TermHit
+    entry: GlossaryEntry
+    target: TargetTerm
+    located: list[Located] = field(default_factory=list)
 
 
-def find_phrase(phrase: str, text_words: Sequence[Word], lang: str) -> list[tuple[int, int]]:
-    """Word windows [i, j) of the text that are forms of ``phrase``, word by word."""
-    keys = [w.text for w in words(phrase)]
-    if not keys:
-        return []
-    found = []
-    for i in range(len(text_words) - len(keys) + 1):
-        if all(same_lexeme(key, text_words[i + k].text, lang) for k, key in enumerate(keys)):
-            found.append((i, i + len(keys)))
-    return found
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A replacement worked out: the words [start, end) become ``new``; ``outside`` words change with them."""
+
+    start: int
+    end: int
+    new: str
+    outside: tuple[WordChange, ...] = ()
+    left: int = 0  # characters before the first word that go too (quotation marks around it)
+    right: int = 0
 
 
-def check_segment(source_hits: Sequence[TermHit], translation: str, glossary: Glossary, lang: str) -> Enforced:
-    """Verify every source term in ``translation`` and fix avoided renderings where the case is certain."""
+def check_segment(source: str, hits: Sequence[TermHit], translation: str, glossary: Glossary, lang: str) -> Enforced:
+    """Verify every source term in ``translation`` and fix wrong renderings where certain; see the module docstring."""
     by_id = glossary.by_id()
     text_words = words(translation)
-    protected: list[tuple[int, int]] = []  # word windows holding an approved rendering of some term
-    plans: list[tuple[GlossaryEntry, TargetTerm, TermHit]] = []
-    for hit in source_hits:
+    checks: list[TermCheck] = []
+    terms: list[_Term] = []
+    for hit in hits:
         entry = by_id.get(hit.entry_id)
-        target = entry.target(lang) if entry else None
+        target = entry.target(lang) if entry is not None else None
         if entry is None or target is None:
             continue
-        plans.append((entry, target, hit))
-        for rendering in expected_renderings(entry, target, hit, lang):
-            protected.extend(find_phrase(rendering, text_words, lang))
+        if not applies(entry, source, hit):
+            checks.append(TermCheck(entry.id, TermStatus.OTHER_SENSE, Span(hit.start, hit.end)))
+            continue
+        terms.append(_Term(hit, entry, target, locate(entry, target, hit, translation, text_words, lang)))
 
-    checks: list[TermCheck] = []
-    findings: list[Finding] = []
-    replacements: dict[tuple[int, int], str] = {}
-    for entry, target, hit in plans:
-        if any(c.entry_id == entry.id for c in checks):
-            continue  # one verdict per entry and segment
-        check = _check_entry(entry, target, hit, translation, text_words, protected, lang)
-        if check.status == "avoided" and entry.type is not EntryType.PATTERN:
-            for start, end, analysis in _avoided_windows(target, translation, text_words, protected, lang):
-                window = (start, end)
-                fixed, reason = inflect_replacement(target, text_words, window, translation, lang, analysis)
-                before = translation[text_words[window[0]].start : text_words[window[1] - 1].end]
-                if fixed is None:
-                    check = TermCheck(entry.id, "review", before)
-                    findings.append(
-                        _finding(
-                            "term-needs-review",
-                            Severity.WARNING,
-                            f"«{before}» should be «{target.term}» ({entry.id}), but {reason}; left as it is",
-                            entry.id,
-                        )
-                    )
-                    continue
-                replacements[window] = fixed
-                check = TermCheck(entry.id, "fixed", before, fixed)
-                findings.append(
-                    _finding("term-fixed", Severity.INFO, f"«{before}» → «{fixed}» ({entry.id}: avoid «{before}»)", entry.id)
-                )
-        elif check.status == "missing":
-            findings.append(
-                _finding(
-                    "term-missing",
-                    Severity.WARNING,
-                    f"source has “{hit.surface}”; the translation lacks «{expected_renderings(entry, target, hit, lang)[0]}» "
-                    f"({entry.id})",
-                    entry.id,
-                )
-            )
-        checks.append(check)
-    text = _apply(translation, text_words, replacements)
-    return Enforced(text=text, raw=translation, checks=tuple(checks), findings=tuple(findings))
+    accepted = [(loc.start, loc.end) for term in terms for loc in term.located if loc.evidence.accepted]
+    claims: dict[tuple[int, int], set[str]] = defaultdict(set)  # wrong-rendering windows, by the entries that claim them
+    for term in terms:
+        for loc in term.located:
+            if not loc.evidence.accepted and not _overlaps((loc.start, loc.end), accepted):
+                claims[(loc.start, loc.end)].add(term.entry.id)
+
+    outcomes: list[tuple[TermCheck, _Plan | None]] = [(check, None) for check in checks]
+    groups: dict[str, list[_Term]] = defaultdict(list)
+    for term in terms:
+        groups[term.entry.id].append(term)
+    for group in groups.values():
+        outcomes += _check_group(group, source, translation, text_words, claims, glossary, lang)
+    outcomes = _drop_colliding(outcomes)
+    text, final = _apply(translation, text_words, outcomes)
+    findings = tuple(f for check in final if (f := _check_finding(check, source, glossary, lang)) is not None)
+    return Enforced(text=text, raw=translation, checks=tuple(final), findings=findings)
 
 
-def _check_entry(
-    entry: GlossaryEntry,
-    target: TargetTerm,
-    hit: TermHit,
+def _check_group(
+    group: list[_Term],
+    source: str,
     translation: str,
     text_words: Sequence[Word],
-    protected: list[tuple[int, int]],
+    claims: dict[tuple[int, int], set[str]],
+    glossary: Glossary,
     lang: str,
-) -> TermCheck:
-    if entry.type is EntryType.DO_NOT_TRANSLATE:
-        return TermCheck(entry.id, "approved" if target.term in translation else "missing")
+) -> list[tuple[TermCheck, _Plan | None]]:
+    """The checks of one entry's hits: as many renderings as the English has terms, each fixed, flagged or found."""
+    first = group[0]
+    entry = first.entry
     if entry.type is EntryType.PATTERN:
-        numbers = [value for _, value in hit.groups]
-        rendered = expected_renderings(entry, target, hit, lang)[0]
-        head = target.head or rendered.split()[0]
-        has_head = any(same_lexeme(head, w.text, lang) for w in text_words)
-        has_numbers = all(re.search(rf"(?<!\d){re.escape(n)}(?!\d)", translation) for n in numbers)
-        return TermCheck(entry.id, "approved" if has_head and has_numbers else "missing", rendered)
-    renderings = expected_renderings(entry, target, hit, lang)
-    for index, rendering in enumerate(renderings):
-        if find_phrase(rendering, text_words, lang):
-            return TermCheck(entry.id, "approved" if index == 0 else "alternative", rendering)
-    if _avoided_windows(target, translation, text_words, protected, lang):
-        return TermCheck(entry.id, "avoided")
-    return TermCheck(entry.id, "missing")
+        return [(_pattern_check(term, translation, text_words, lang), None) for term in group]
+    accepted = _merged([(loc.start, loc.end, loc) for loc in first.located if loc.evidence.accepted])
+    wrong = sorted(
+        {
+            (loc.start, loc.end): loc for loc in first.located if not loc.evidence.accepted and (loc.start, loc.end) in claims
+        }.values(),
+        key=lambda loc: loc.start,
+    )
+    out: list[tuple[TermCheck, _Plan | None]] = []
+    pending = list(group)
+    for start, end, loc in accepted[: len(pending)]:
+        term = pending.pop(0)
+        status = TermStatus.APPROVED if loc.evidence is Evidence.APPROVED else TermStatus.ALTERNATIVE
+        span = _chars(text_words, start, end)
+        found = translation[span.start : span.end]
+        check = TermCheck(entry.id, status, _source_span(term), found, span, span, loc.phrase, evidence=loc.evidence)
+        if first.target.preposition and start > 0 and text_words[start - 1].text.lower() == "на":
+            # «на Україні»: the place takes в/у (which of the two is euphony's choice: left to the reviewer).
+            before = _chars(text_words, start - 1, end)
+            check = replace(
+                check,
+                status=TermStatus.REVIEW,
+                found=translation[before.start : before.end],
+                found_span=before,
+                target=before,
+                suggestion=f"{first.target.preposition} {found}",
+                reason=f"«{first.target.term}» takes «в»/«у», not «на»",
+            )
+        out.append((check, None))
+    # A calque that may be a paraphrase gives way to firmer evidence for the same term (a name left in Latin letters).
+    firm = [
+        loc
+        for loc in wrong
+        if loc.evidence is not Evidence.CALQUE
+        or not _calque_doubt(first.target, text_words, loc.start, loc.end, translation, lang)
+    ]
+    wrong = firm or wrong
+    surplus = len(wrong) > len(pending)
+    for index, loc in enumerate(wrong if pending else []):
+        term = pending[min(index, len(pending) - 1)]
+        facts, plan, suggestion = _facts(term, loc, source, translation, text_words, claims, glossary, lang, surplus)
+        decision = decide(facts)
+        found_span = _chars(text_words, loc.start, loc.end)
+        found = translation[found_span.start : found_span.end]
+        if decision.action is Action.REPLACE and plan is not None:
+            plan_span = _chars(text_words, plan.start, plan.end)
+            check = TermCheck(
+                entry.id,
+                TermStatus.FIXED,
+                _source_span(term),
+                translation[plan_span.start : plan_span.end],
+                plan_span,
+                rendering=loc.phrase,
+                fixed_to=plan.new,
+                evidence=loc.evidence,
+                reason=_why(loc),
+            )
+            out.append((check, plan))
+        else:
+            check = TermCheck(
+                entry.id,
+                TermStatus.REVIEW,
+                _source_span(term),
+                found,
+                found_span,
+                found_span,
+                loc.phrase,
+                suggestion=suggestion,
+                evidence=loc.evidence,
+                reason=decision.reason,
+            )
+            out.append((check, None))
+    for term in pending[len(wrong) :]:
+        out.append((TermCheck(entry.id, TermStatus.MISSING, _source_span(term)), None))
+    return out
 
 
-# MT into Ukrainian often leaks Russian forms (Харькова, Донбасса): avoided renderings
-# are also looked up with the Russian dictionary.
-ALSO_ANALYSE_AS = {"uk": "ru"}
+def _facts(
+    term: _Term,
+    loc: Located,
+    source: str,
+    translation: str,
+    text_words: Sequence[Word],
+    claims: dict[tuple[int, int], set[str]],
+    glossary: Glossary,
+    lang: str,
+    surplus: bool,
+) -> tuple[Facts, _Plan | None, str]:
+    """Everything ``decide`` needs about one wrong window, the replacement it would make, and the form to suggest."""
+    entry, target = term.entry, term.target
+    start, end = _extend(term, loc, text_words, translation, lang)
+    window = (start, end)
+    contested = len(claims.get((loc.start, loc.end), ())) > 1 or any(
+        other != (loc.start, loc.end) and _overlaps(other, [window]) and entry.id not in owners
+        for other, owners in claims.items()
+    )
+    span = _chars(text_words, start, end)
+    facts = Facts(
+        evidence=loc.evidence,
+        quoted=_quoted(translation, span.start, span.end) or _quoted(source, term.hit.start, term.hit.end),
+        other_entry=_other_entry(entry, text_words, start, end, glossary, lang),
+        qualifier=_qualifier(target, text_words, end, translation, lang),
+        contested=contested,
+        surplus=surplus,
+        calque_doubt=_calque_doubt(target, text_words, start, end, translation, lang) if loc.evidence is Evidence.CALQUE else "",
+    )
+    rendering = _best_rendering(term, loc, text_words[start:end], lang)
+    options, animate, old_gender = _readings(term, loc, start, end, text_words, translation, lang)
+    options = narrow(options, text_words, start, end, translation, lang)
+    old_numbers = {o.number for o in options}
+    if not target.declines:
+        return _facts_unchanged_form(facts, target, rendering, options, old_gender, start, end, text_words, translation, lang)
+    if rendering != target.term and _indeclinable_acronym(rendering, lang):
+        target = replace(target, declines=False)
+        return _facts_unchanged_form(facts, target, rendering, options, old_gender, start, end, text_words, translation, lang)
+    approved = shape(rendering, lang, target.head, target.tail)
+    if approved is None:
+        return replace(facts, form_problem="the approved term has no words to inflect"), None, ""
+    if not options:
+        return replace(facts, form_problem="its case could not be determined"), None, rendering
+    gender = old_gender if approved.head_is_adjective else ""
+    plural_term = _plural_only(approved, lang)
+    if plural_term:
+        # The term is plural in the glossary («военные учения»): so it is in the text, whatever number the MT used.
+        options = {Reading(o.case, "plur", "", o.paucal) if o.number == "sing" else o for o in options}
+    results = {option: inflect(approved, option, lang, gender, animate) for option in sorted(options, key=_order)}
+    forms = tuple(dict.fromkeys(f for f in results.values() if f is not None))
+    suggestion = _written_as_text(target, forms[0], text_words, start, translation) if len(forms) == 1 else ""
+    if not forms:
+        return replace(facts, form_problem="the approved term has no form for it in the dictionary"), None, rendering
+    if len(forms) == 1 and None in results.values():
+        problem = "in one of its possible cases the approved term has no form in the dictionary"
+        return replace(facts, forms=forms, form_problem=problem), None, suggestion
+    if len(forms) > 1:
+        return replace(facts, forms=forms), None, ""
+    new = suggestion
+    new_gender = head_gender(approved, lang) or gender
+    cases = {o.case for o in options}
+    old = sorted(options, key=_order)[0]
+    genders = {o.gender for o in options}
+    old_number = old_numbers.pop() if len(old_numbers) == 1 else old.number
+    old = Reading(old.case, old_number, old_gender if len(genders) == 1 else "")
+    problem = ""
+    changes: list[WordChange] = []
+    if "nomn" in cases and len(cases) > 1 and old.number == "sing" and new_gender and old.gender and old.gender != new_gender:
+        problem = "it may be the subject, and the approved term has another gender"
+    else:
+        new_animate = head_animate(approved, lang)
+        new_number = "plur" if plural_term else ""
+        changes, problem = outside_agreement(
+            text_words, start, end, translation, old, new_gender, new, lang, new_animate, new_number
+        )
+    if not problem:
+        problem = _lexical_preposition(approved, text_words, start, end, translation, lang)
+    facts = replace(facts, forms=(new,), agreement_problem=problem)
+    return facts, _plan(start, end, new, tuple(changes), target, text_words, translation), new
 
 
-def _avoided_windows(
-    target: TargetTerm, translation: str, text_words: Sequence[Word], protected: list[tuple[int, int]], lang: str
-) -> list[tuple[int, int, str]]:
-    """(start, end, language whose dictionary matched) of avoided renderings outside approved ones."""
-    windows: list[tuple[int, int, str]] = []
-    for avoided in sorted(target.avoid, key=lambda a: -len(a.split())):
-        for analysis in (lang, ALSO_ANALYSE_AS.get(lang)):
-            if analysis is None:
-                continue
-            for start, end in find_phrase(avoided, text_words, analysis):
-                taken = [*protected, *((s, e) for s, e, _ in windows)]
-                if not any(start < e and s < end for s, e in taken) and not _in_foreign_quote(
-                    translation, text_words, start, end, lang
-                ):
-                    windows.append((start, end, analysis))
-    return sorted(windows)
+def _lexical_preposition(approved: Shape, text_words: Sequence[Word], start: int, end: int, text: str, lang: str) -> str:
+    """«на» goes with some nouns, «в» with others («на территории», «в крае»): a new head noun may need the other one.
 
-
-_QUOTED = re.compile(r"«[^«»]*»|“[^“”]*”|\"[^\"]*\"")
-
-
-def _in_foreign_quote(translation: str, text_words: Sequence[Word], start: int, end: int, lang: str) -> bool:
-    """Is the phrase inside quotation marks holding words of another language (a Russian channel's name)?
-
-    Such a quotation is reproduced as written; its words are not the translator's to change.
+    The same word in another spelling («на Донбассі» → «на Донбасі») keeps its preposition.
     """
-    text_start, text_end = text_words[start].start, text_words[end - 1].end
-    for quote in _QUOTED.finditer(translation):
-        if quote.start() < text_start and text_end < quote.end():
-            others = [w for w in text_words if quote.start() < w.start < quote.end() and not text_start <= w.start < text_end]
-            if any(w.text[:1].islower() and not is_known(w.text, lang) for w in others):
+    if start == 0 or text_words[start - 1].text.lower() != "на":
+        return ""
+    head_keys = lemmas(approved.head_word, lang)
+    if any(lemmas(w.text, lang) & head_keys for w in text_words[start:end]):
+        return ""
+    if any(difflib.SequenceMatcher(None, fold(w.text), fold(approved.head_word)).ratio() >= 0.75 for w in text_words[start:end]):
+        return ""
+    return "«на» before it may have to become «в» with the approved term"
+
+
+def _facts_unchanged_form(
+    facts: Facts,
+    target: TargetTerm,
+    rendering: str,
+    options: set[Reading],
+    old_gender: str,
+    start: int,
+    end: int,
+    text_words: Sequence[Word],
+    text: str,
+    lang: str,
+) -> tuple[Facts, _Plan | None, str]:
+    """A replacement that does not decline («ФСБ», «The Washington Post», «СВО»): only its predicate may change."""
+    fixed = _written_as_text(target, rendering, text_words, start, text)
+    new_gender = target.gender or _dictionary_gender(rendering, lang)
+    subject = {o for o in options if o.case == "nomn"}
+    gendered = subject | {Reading("nomn", "sing", g) for g in GENDERS}
+    if subject and not new_gender and predicate_agrees(text_words, end, text, gendered, lang):
+        problem = "it may be the subject, and the gender its predicate should have with the approved name is unknown"
+        return replace(facts, forms=(fixed,), agreement_problem=problem), None, fixed
+    changes: list[WordChange] = []
+    problem = ""
+    if subject and new_gender:
+        if len({o.case for o in options}) > 1:
+            problem = "it may be the subject, and the approved name may have another gender"
+        else:
+            old = Reading("nomn", "sing", old_gender)
+            changes, problem = outside_agreement(text_words, start, end, text, old, new_gender, fixed, lang)
+    plan = _plan(start, end, fixed, tuple(changes), target, text_words, text)
+    return replace(facts, forms=(fixed,), agreement_problem=problem), plan, fixed
+
+
+def _indeclinable_acronym(rendering: str, lang: str) -> bool:
+    """An acronym written the same in every case: unknown to the dictionary («СВО», «СЗЧ») or listed as fixed («ФСБ»).
+
+    Acronyms read as words decline and are left to the dictionary («ОМОН», «ОМОНа»).
+    """
+    if len(words(rendering)) != 1 or not rendering.isupper() or len(rendering) < 2:
+        return False
+    found = [p for p in parses(rendering.lower(), lang) if p.tag.POS == "NOUN"]
+    return not is_known(rendering, lang) or all("Fixd" in p.tag.grammemes for p in found)
+
+
+def _dictionary_gender(name: str, lang: str) -> str:
+    """The gender the dictionary gives a one-word name («ОМОН»: masculine), or ""."""
+    found = words(name)
+    if len(found) != 1:
+        return ""
+    genders = {gender_of(p.tag) for p in common_parses(found[0].text, lang, NOUNS)} - {""}
+    return genders.pop() if len(genders) == 1 else ""
+
+
+def _written_as_text(target: TargetTerm, form: str, text_words: Sequence[Word], start: int, text: str) -> str:
+    """The replacement as this text writes it: a capital where a sentence opens, «е» where the text has no «ё»."""
+    fixed = _sentence_case(form, text_words, start, text)
+    if "ё" not in text.lower():
+        fixed = fixed.replace("ё", "е").replace("Ё", "Е")
+    return fixed
+
+
+def _plan(
+    start: int, end: int, new: str, outside: tuple[WordChange, ...], target: TargetTerm, text_words: Sequence[Word], text: str
+) -> _Plan:
+    """The replacement with the quotation marks a name needs: «Агоры» for «Agora»; none around The Washington Post."""
+    span = _chars(text_words, start, end)
+    before, after = text[span.start - 1 : span.start], text[span.end : span.end + 1]
+    wrapped = before in _OPEN_QUOTES + '"' and after in _CLOSE_QUOTES + '"'
+    if target.quoted and not wrapped:
+        return _Plan(start, end, f"«{new}»", outside)
+    if wrapped and not target.quoted and not _CYRILLIC_RE.search(new):
+        return _Plan(start, end, new, outside, 1, 1)  # a Latin name is not put in quotes: «Пост» → The Washington Post
+    return _Plan(start, end, new, outside)
+
+
+def _plural_only(approved: Shape, lang: str) -> bool:
+    """Is the approved term given in the plural («военные учения», «боевые действия»)?"""
+    return any(
+        number_of(p.tag) == "plur" and case_of(p.tag) in ("nomn", "") for p in common_parses(approved.head_word, lang, NOUNS)
+    ) and not any(
+        number_of(p.tag) == "sing" and case_of(p.tag) in ("nomn", "") for p in common_parses(approved.head_word, lang, NOUNS)
+    )
+
+
+def _best_rendering(term: _Term, loc: Located, window: Sequence[Word], lang: str) -> str:
+    """The approved term, or the alternative closest to the words it replaces.
+
+    An acronym left in Latin letters becomes the Cyrillic acronym («SMO» →
+    «СВО»); «уголовные заряды» becomes «уголовные обвинения» (the alternative
+    «уголовное обвинение» = «обвинение» + «уголовный»), not «обвинения».
+    """
+    choices = renderings(term.target, term.hit, lang)
+    english = loc.phrase
+    if loc.evidence in (Evidence.LATIN, Evidence.TRANSLIT) and english.isupper() and " " not in english:
+        # The same initialism in Cyrillic (SMO → СВО, VDV → ВДВ), not another one (AWOL is not СОЧ).
+        initial = transliterate(english[0])[:1].upper()
+        acronym = next((c for c in choices if c.isupper() and " " not in c and _CYRILLIC_RE.search(c) and c[0] == initial), None)
+        if acronym is not None:
+            return acronym
+    present = set().union(*(lemmas(w.text, lang) for w in window)) if window else set()
+    approved = [lemmas(w.text, lang) for w in words(choices[0])]
+    for alternative in choices[1:]:
+        parts = [lemmas(w.text, lang) for w in words(alternative)]
+        extra = [p for p in parts if not any(p & a for a in approved)]
+        if extra and all(any(p & a for p in parts) for a in approved) and all(p & present for p in extra):
+            return alternative
+    return choices[0]
+
+
+def _order(reading: Reading) -> tuple[int, str]:
+    return CASES.index(reading.case), reading.number
+
+
+def _readings(
+    term: _Term, loc: Located, start: int, end: int, text_words: Sequence[Word], text: str, lang: str
+) -> tuple[set[Reading], bool | None, str]:
+    """(readings of the window, is it a person, its gender in the singular ("" unknown))."""
+    window = list(text_words[start:end])
+    if loc.evidence is Evidence.LATIN:
+        last = (term.hit.surface.split() or [""])[-1].removesuffix("'s").removesuffix("’s")
+        number = "plur" if last and singular(last) != last else "sing"
+        return {Reading(case, number) for case in CASES}, None, ""
+    for analysis in loc.analyses or (lang,):
+        if loc.evidence is Evidence.AVOIDED and start == loc.start and end == loc.end:
+            text_shape = shape(loc.phrase, analysis, nominative=True)
+            found = readings(text_shape, window, analysis, lemma_phrase=text_shape) if text_shape else set()
+        else:
+            text_shape = shape(text[text_words[start].start : text_words[end - 1].end], analysis, nominative=False)
+            found = readings(text_shape, window, analysis) if text_shape else set()
+        if found and text_shape is not None:
+            genders = {r.gender for r in found if r.number == "sing"}
+            gender = genders.pop() if len(genders) == 1 else ""
+            return found, _animate(text_shape, window, analysis), gender
+    return set(), None, ""
+
+
+def _animate(item: Shape, window: Sequence[Word], lang: str) -> bool | None:
+    head = window[item.head].text if item.head < len(window) else ""
+    for parse in common_parses(head, lang, NOUNS):
+        if "anim" in parse.tag.grammemes:
+            return True
+        if "inan" in parse.tag.grammemes:
+            return False
+    return head_animate(item, lang)
+
+
+def _extend(term: _Term, loc: Located, text_words: Sequence[Word], text: str, lang: str) -> tuple[int, int]:
+    """The window grown over words that would otherwise be left behind or said twice.
+
+    An adjective before it that is one of the entry's words belongs to the
+    old rendering («военного призывного пункта» → «военкомата», not
+    «военного военкомата»); words after it that repeat the approved
+    term's tail would be doubled («звільнення з військової служби з військової служби»).
+    """
+    start, end = loc.start, loc.end
+    if loc.evidence is Evidence.LATIN:
+        return start, end
+    vocab = vocabulary(term.target, lang)
+    options = {Reading(c, n) for c in CASES for n in ("sing", "plur")}
+    outside = outer_modifiers(text_words, start, text, options, lang)
+    implied = _implied_adjectives(term.target, lang)
+    while outside and start > 0 and lemmas(text_words[start - 1].text, lang) & (vocab.all | implied):
+        start -= 1
+        outside -= 1
+    tail = term.target.tail or ""
+    tail_words = [w.text for w in words(tail)]
+    if tail_words and end + len(tail_words) <= len(text_words):
+        following = text_words[end : end + len(tail_words)]
+        if all(same_lexeme(t, w.text, lang) for t, w in zip(tail_words, following, strict=True)):
+            end += len(tail_words)
+    return start, end
+
+
+# Compounds whose first part stands for an adjective: «Росгвардия» is Russian, «Госдума» state, «спецоперация» special.
+_COMPOUND_PREFIXES = {
+    "ru": {"рос": "российский", "гос": "государственный", "нац": "национальный", "спец": "специальный", "воен": "военный"},
+    "uk": {"рос": "російський", "держ": "державний", "нац": "національний", "спец": "спеціальний", "військ": "військовий"},
+}
+
+
+def _implied_adjectives(target: TargetTerm, lang: str) -> set[str]:
+    """Adjectives the approved one-word term already says: «российского» before «росгвардейца» would say it twice."""
+    parts = words(target.term)
+    if len(parts) != 1:
+        return set()
+    word = parts[0].text.lower()
+    return {adjective for prefix, adjective in _COMPOUND_PREFIXES.get(lang, {}).items() if word.startswith(prefix)}
+
+
+def _calque_doubt(target: TargetTerm, text_words: Sequence[Word], start: int, end: int, text: str, lang: str) -> str:
+    """Why a calque might be a paraphrase rather than a wrong rendering ("" when it is certainly the term's rendering).
+
+    Certain: every word is one of the entry's own (its renderings, avoided
+    ones included), its head is the term's head, its root («гвардия» in
+    «Росгвардия») or a word the glossary avoids, and it is not a mere
+    shortening of the approved term. «Национальной гвардии России» and
+    «солдаты по контракту» are calques to fix; «суд» for «гарнизонный
+    военный суд» may be a shortened mention: a reviewer decides.
+    """
+    vocab = vocabulary(target, lang)
+    found = shape(text[text_words[start].start : text_words[end - 1].end], lang, nominative=False)
+    if found is None:
+        return "its words could not be analysed"
+    content = [w.text for w in text_words[start:end] if fold(w.text) not in FUNCTION_WORDS.get(lang, set())]
+    if not all(anchor(word, vocab, lang)[0] for word in content):
+        return "it has words the glossary does not give for this term"
+    head = lemmas(found.words[found.head].text, lang)
+    if not head & vocab.all:
+        return "its head word is not one of the term's"
+    if found.head_is_adjective and start > 0:
+        return "it may belong to a noun before it"
+    if end < len(text_words) and _modifies(text_words[end - 1].text, text_words[end].text, lang):
+        return f"its last word belongs to «{text_words[end].text}» after it"
+    approved_words = [w for w in words(target.term) if fold(w.text) not in FUNCTION_WORDS.get(lang, set())]
+    approved_shape = shape(target.term, lang, target.head, target.tail)
+    tail = set().union(*(lemmas(w.text, lang) for w in approved_shape.words[approved_shape.tail :])) if approved_shape else set()
+    modifiers = [found.words[k].text for k in range(found.head)]
+    # A complement of the approved term turned into an adjective («боевая зона» for «зона боевых действий») is a calque.
+    restructured = any(anchor_lemma(word, vocab, lang) in tail for word in modifiers)
+    only_approved_words = all(lemmas(word, lang) & vocab.approved for word in content)
+    shorter = len(content) < len(approved_words) or not head & vocab.approved
+    if len(approved_words) > 1 and not restructured and only_approved_words and shorter:
+        return "it may be a shortened mention of the term"
+    return ""
+
+
+def _modifies(word: str, following: str, lang: str) -> bool:
+    """Is ``word`` an adjective agreeing with the noun ``following`` («політичних питань»)?"""
+    adjective = {
+        Reading(case_of(p.tag), number_of(p.tag), gender_of(p.tag) if number_of(p.tag) == "sing" else "")
+        for p in common_parses(word, lang, ("ADJF", "PRTF"))
+    }
+    noun = {
+        Reading(case_of(p.tag), number_of(p.tag), gender_of(p.tag) if number_of(p.tag) == "sing" else "")
+        for p in common_parses(following, lang, NOUNS)
+    }
+    return any(a.form == n.form and (not a.gender or not n.gender or a.gender == n.gender) for a in adjective for n in noun)
+
+
+def _other_entry(entry: GlossaryEntry, text_words: Sequence[Word], start: int, end: int, glossary: Glossary, lang: str) -> str:
+    """Is the window part of a longer approved rendering of another entry here («Национальная гвардия Украины»)?"""
+    keys = set().union(*(lemmas(w.text, lang) for w in text_words[start:end]))
+    for other in _renderings_by_lemma(glossary, lang, frozenset(keys)):
+        other_id, rendering, size = other
+        if other_id == entry.id or size <= end - start:
+            continue
+        for i, j in find_phrase(rendering, text_words[max(0, start - size) : end + size], lang):
+            i += max(0, start - size)
+            j += max(0, start - size)
+            if i <= start and end <= j:
+                return other_id
+    return ""
+
+
+def _renderings_by_lemma(glossary: Glossary, lang: str, keys: frozenset[str]) -> list[tuple[str, str, int]]:
+    index = _rendering_index(glossary, lang)
+    seen: dict[tuple[str, str], int] = {}
+    for key in keys:
+        for other_id, rendering, size in index.get(key, ()):
+            seen[(other_id, rendering)] = size
+    return [(i, r, n) for (i, r), n in seen.items()]
+
+
+_INDEXES: dict[tuple[str, str], dict[str, list[tuple[str, str, int]]]] = {}
+
+
+def _rendering_index(glossary: Glossary, lang: str) -> dict[str, list[tuple[str, str, int]]]:
+    """Multi-word approved renderings of every entry, by the lemmas of their words (built once per glossary)."""
+    key = (glossary.content_hash, lang)
+    if key not in _INDEXES:
+        index: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+        for entry in glossary.entries:
+            target = entry.target(lang)
+            if target is None or entry.type is EntryType.PATTERN:
+                continue
+            for rendering in (target.term, *target.alternatives):
+                found = words(rendering)
+                if len(found) < 2:
+                    continue
+                for word in found:
+                    for lemma in lemmas(word.text, lang):
+                        index[lemma].append((entry.id, rendering, len(found)))
+        _INDEXES[key] = dict(index)
+    return _INDEXES[key]
+
+
+def _qualifier(target: TargetTerm, text_words: Sequence[Word], end: int, text: str, lang: str) -> str:
+    """A name right after the window that is not part of the term and not Russia («Казахстана», «США»)."""
+    if end >= len(text_words) or text[text_words[end - 1].end : text_words[end].start].strip():
+        return ""
+    following = text_words[end].text
+    if not following[:1].isupper():
+        return ""
+    keys = lemmas(following, lang)
+    if keys & vocabulary(target, lang).all or keys & _RUSSIA.get(lang, set()):
+        return ""
+    # A place (Казахстана, США), not a person or a body: «декрет Путина» is still a decree, «рота ОМОН» still a company.
+    named = any("Geox" in p.tag.grammemes and case_of(p.tag) in ("gent", "") for p in common_parses(following, lang, NOUNS))
+    return following if named else ""
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Is [start, end) inside quotation marks that hold more than these words (a quotation, a title)?
+
+    Quotation marks around the term alone («"особая военная операция"») are
+    the author's, not a quotation: the term may be fixed inside them.
+    """
+    for open_at, close_at in _quote_spans(text):
+        if open_at < start and end <= close_at:
+            inside = text[open_at + 1 : close_at].strip(" .,;:!?")
+            if fold(inside) != fold(text[start:end]):
                 return True
     return False
 
 
-def inflect_replacement(
-    target: TargetTerm,
-    text_words: Sequence[Word],
-    window: tuple[int, int],
-    translation: str,
-    lang: str,
-    analysis: str | None = None,
-) -> tuple[str | None, str]:
-    """The approved term in the case and number of the phrase at ``window``, or (None, why not).
-
-    ``analysis`` names the dictionary that recognised the phrase (Russian for a
-    Russian form leaked into Ukrainian output); the term is inflected in ``lang``.
-    """
-    phrase = [w.text for w in text_words[window[0] : window[1]]]
-    if not target.declines:
-        return _sentence_case(target.term, phrase, text_words, window, translation), ""
-    analysis = analysis or lang
-    readings = phrase_readings(phrase, analysis)
-    options = narrow_by_context({(case, number) for case, number, _ in readings}, text_words, window, translation, analysis)
-    if not options:
-        return None, "its case could not be determined"
-    forms = {option: inflect_term(target, *option, lang) for option in sorted(options)}
-    results = {form for form in forms.values() if form is not None}
-    if not results:
-        return None, "the approved term has no form for it in the dictionary"
-    if len(results) > 1:
-        shown = ", ".join(f"{case} {number}" for case, number in sorted(o for o, f in forms.items() if f))
-        return None, f"its case is ambiguous ({shown}) and the forms differ"
-    chosen = {o for o, f in forms.items() if f is not None}
-    gender_changes = _changes_agreement(target, readings, chosen, lang)
-    if gender_changes and any(case == "nomn" for case, _ in chosen):
-        return None, "the approved term has another gender or number, so words outside the phrase (a verb) would change"
-    if gender_changes and _RELATIVE.match(translation[text_words[window[1] - 1].end :]):
-        return None, "the approved term has another gender, so the relative pronoun after it would change"
-    previous = text_words[window[0] - 1].text.lower() if window[0] > 0 else ""
-    fixed_first = results.copy().pop()[:1].lower()
-    if lang == "uk" and previous == "в" and fixed_first in "вфу":
-        return None, "before this word the preposition must be «у», not «в»"
-    vowel = fixed_first in "аоуэиы"
-    if lang == "ru" and ((previous == "о" and vowel) or (previous == "об" and not vowel)):
-        return None, "the preposition «о»/«об» before it would have to change"
-    return _sentence_case(results.pop(), phrase, text_words, window, translation), ""
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """(opening, closing) positions of quotation marks, nested ones included; straight quotes pair in order."""
+    spans = []
+    stack: list[int] = []
+    straight: int | None = None
+    for k, ch in enumerate(text):
+        if ch == '"':
+            if straight is None:
+                straight = k
+            else:
+                spans.append((straight, k))
+                straight = None
+        elif ch in _OPEN_QUOTES and not (ch == "“" and stack and text[stack[-1]] == "„"):
+            stack.append(k)
+        elif ch in _CLOSE_QUOTES and stack:
+            spans.append((stack.pop(), k))
+    return spans
 
 
-def _sentence_case(fixed: str, phrase: Sequence[str], text_words: Sequence[Word], window: tuple[int, int], text: str) -> str:
-    """Capitalise the replacement where it opens a sentence, as the phrase did."""
-    start = text_words[window[0]].start
-    if phrase[0][:1].isupper() and (start == 0 or text[:start].rstrip()[-1:] in '.!?«"“—'):
+def _sentence_case(fixed: str, text_words: Sequence[Word], start: int, text: str) -> str:
+    """Capitalise the replacement where it opens a sentence, as the words it replaces did."""
+    first = text_words[start]
+    at = first.start
+    if first.text[:1].isupper() and (at == 0 or text[:at].rstrip()[-1:] in '.!?«"“„—'):
         return fixed[:1].upper() + fixed[1:]
     return fixed
 
 
-def phrase_readings(phrase: Sequence[str], lang: str) -> set[tuple[str, str, str]]:
-    """(case, number, gender) readings of an avoided phrase: its head's, agreeing with its modifiers.
+def _pattern_check(term: _Term, translation: str, text_words: Sequence[Word], lang: str) -> TermCheck:
+    """A numbered term («войсковая часть № 3723»): its head word and every number must be there, and its other words.
 
-    Words from the first preposition on («в дії», «по контракту») are a fixed
-    complement; the head is the first word before it that can only be a noun
-    («военных» may be a noun, but in «военных упражнениях» the head is
-    «упражнениях»), else a noun, else the last word, read as an adjective
-    used as a noun («убитых в бою»).
+    Numbered terms are checked, never rewritten: a missing word around the
+    number («воздушно-штурмовой» where the approved term has
+    «десантно-штурмовая») is flagged with the approved form.
     """
-    government = GOVERNMENT.get(lang, {})
-    cut = next((i for i, word in enumerate(phrase) if i and word.lower() in government), len(phrase))
-    core = phrase[:cut]
-    nouns = [i for i, word in enumerate(core) if dictionary_parse_any(word, lang, NOUNS)]
-    pure = [i for i in nouns if not dictionary_parse_any(core[i], lang, MODIFIERS)]
-    head = (pure or nouns or [len(core) - 1])[0]
-    readings = noun_readings(core[head], lang)
-    if not readings and not nouns:
-        readings = {(c, n, "") for c, n in case_number_options(core[head], _lemma_candidates(core[head], lang), lang, MODIFIERS)}
-    modifier_options: set[tuple[str, str]] | None = None
-    for word in core[:head]:
-        agreeing = case_number_options(word, _lemma_candidates(word, lang), lang, MODIFIERS)
-        if agreeing:
-            modifier_options = agreeing if modifier_options is None else modifier_options & agreeing
-    if not readings and modifier_options:
-        # An unknown head (a loanword, a misspelling): the adjectives still show the case.
-        return {(case, number, "") for case, number in modifier_options}
-    if not readings and core[head].isupper():
-        # An unknown acronym (ТЦК) does not decline: any case, singular; context decides.
-        return {(case, "sing", "") for case in CASES}
-    if modifier_options is not None:
-        readings = {r for r in readings if (r[0], r[1]) in modifier_options}
-    return readings
+    numbers = [value for _, value in term.hit.groups]
+    rendered = renderings(term.target, term.hit, lang)[0]
+    head = term.target.head or rendered.split()[0]
+    heads = [k for k, w in enumerate(text_words) if same_lexeme(head, w.text, lang)]
+    has_numbers = all(re.search(rf"(?<!\d){re.escape(n)}(?!\d)", translation) for n in numbers)
+    if not (heads and has_numbers):
+        return TermCheck(term.entry.id, TermStatus.MISSING, _source_span(term))
+    span = _chars(text_words, heads[0], heads[0] + 1)
+    near = text_words[max(0, heads[0] - 5) : heads[0] + 6]
+    lacking = [
+        w.text
+        for w in words(rendered)
+        if not any(ch.isdigit() for ch in w.text) and not any(same_lexeme(w.text, t.text, lang) for t in near)
+    ]
+    found = translation[span.start : span.end]
+    if lacking:
+        reason = f"«{', '.join(lacking)}» of the approved term is not there"
+        return TermCheck(
+            term.entry.id, TermStatus.REVIEW, _source_span(term), found, span, span, rendered, suggestion=rendered, reason=reason
+        )
+    return TermCheck(term.entry.id, TermStatus.APPROVED, _source_span(term), found, span, span, rendered)
 
 
-def noun_readings(word: str, lang: str) -> set[tuple[str, str, str]]:
-    out = set()
-    for parse in parses(word.lower(), lang):
-        if parse.tag.POS in NOUNS and parse.tag.case in CASES:
-            out.add((parse.tag.case, number_of(parse.tag), parse.tag.gender or ""))
+def _why(loc: Located) -> str:
+    return {
+        Evidence.AVOIDED: f"avoid «{loc.phrase}»",
+        Evidence.LATIN: "the English term was left in Latin letters",
+        Evidence.CALQUE: "a calque of the term",
+    }.get(loc.evidence, str(loc.evidence))
+
+
+def _is_in(name: str, text: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
+
+def _source_span(term: _Term) -> Span:
+    return Span(term.hit.start, term.hit.end)
+
+
+def _chars(text_words: Sequence[Word], start: int, end: int) -> Span:
+    return Span(text_words[start].start, text_words[end - 1].end)
+
+
+def _overlaps(window: tuple[int, int], others: Sequence[tuple[int, int]]) -> bool:
+    return any(window[0] < e and s < window[1] for s, e in others)
+
+
+def _merged(windows: list[tuple[int, int, Located]]) -> list[tuple[int, int, Located]]:
+    """Accepted windows, overlapping ones counted once (an alternative inside the approved rendering)."""
+    out: list[tuple[int, int, Located]] = []
+    for start, end, loc in sorted(windows, key=lambda w: (w[0], -(w[1] - w[0]))):
+        if out and start < out[-1][1]:
+            continue
+        out.append((start, end, loc))
     return out
 
 
-def narrow_by_context(
-    options: set[tuple[str, str]], text_words: Sequence[Word], window: tuple[int, int], translation: str, lang: str
-) -> set[tuple[str, str]]:
-    """Keep the readings the words before the phrase allow.
+def _drop_colliding(outcomes: list[tuple[TermCheck, _Plan | None]]) -> list[tuple[TermCheck, _Plan | None]]:
+    """Two replacements touching the same words would garble them: neither is made; both are flagged."""
 
-    A preposition governs its cases; the prepositional (locative) case needs a
-    preposition; a noun right before a noun phrase takes it in the genitive
-    («командир батальона»); a phrase opening the sentence is its subject.
-    """
-    if not options:
-        return options
-    start = window[0]
-    previous = text_words[start - 1] if start > 0 else None
-    between = translation[previous.end : text_words[start].start] if previous else ""
-    government = GOVERNMENT.get(lang, {})
-    governed = government.get(previous.text.lower()) if previous is not None and not between.strip() else None
-    if governed:
-        return {o for o in options if o[0] in governed} or options
-    narrowed = {o for o in options if o[0] != "loct"} or options
-    if previous is not None and not between.strip():
-        counted = _after_numeral(previous.text, lang)
-        if counted:
-            return {o for o in narrowed if o in counted} or narrowed
-        if dictionary_parse_any(previous.text, lang, ("VERB", "INFN")):
-            negated = start > 1 and text_words[start - 2].text.lower() in ("не", "ни")
-            genitive = {o for o in narrowed if o[0] == "gent"}
-            if negated and genitive:
-                return genitive  # genitive of negation: «не получил вещевого довольствия»
-            return {o for o in narrowed if o[0] not in ("gent",)} or narrowed
-    # Skip adjectives that agree with the phrase from outside it («Российские военнослужащие ...»).
-    j = start
-    while j > 0 and not translation[text_words[j - 1].end : text_words[j].start].strip():
-        agreeing = case_number_options(text_words[j - 1].text, _lemma_candidates(text_words[j - 1].text, lang), lang, MODIFIERS)
-        if not agreeing or not (agreeing & narrowed) or government.get(text_words[j - 1].text.lower()):
-            break
-        narrowed = narrowed & agreeing
-        j -= 1
-    before = translation[: text_words[j].start].rstrip()
-    if not before or before[-1] in '.!?:;—«"(':
-        subject = {o for o in narrowed if o[0] == "nomn"}
-        return subject or narrowed
-    after_noun = (
-        j == start
-        and previous is not None
-        and not between.strip()
-        and dictionary_parse_any(previous.text, lang, NOUNS)
-        and not dictionary_parse_any(previous.text, lang, ("VERB", "INFN"))
-    )
-    genitive = {o for o in narrowed if o[0] == "gent"}
-    if after_noun and genitive:
-        return genitive
-    return narrowed
+    def touched_by(plan: _Plan) -> set[int]:
+        return {*range(plan.start, plan.end), *(c.index for c in plan.outside)}
+
+    counts: dict[int, int] = defaultdict(int)
+    for _, plan in outcomes:
+        for k in touched_by(plan) if plan is not None else ():
+            counts[k] += 1
+    out: list[tuple[TermCheck, _Plan | None]] = []
+    for check, plan in outcomes:
+        if plan is not None and any(counts[k] > 1 for k in touched_by(plan)):
+            check = replace(
+                check,
+                status=TermStatus.REVIEW,
+                target=check.found_span,
+                suggestion=check.fixed_to,
+                fixed_to="",
+                reason="another fix would change the same words",
+            )
+            plan = None
+        out.append((check, plan))
+    return out
 
 
-# Words after which a noun is counted, and the forms they take.
-_QUANTIFIERS = {
-    "ru": {"несколько", "много", "немало", "мало", "сколько", "столько", "сотни", "тысячи", "десятки", "большинство", "около"},
-    "uk": {
-        "кілька",
-        "декілька",
-        "багато",
-        "чимало",
-        "мало",
-        "скільки",
-        "стільки",
-        "сотні",
-        "тисячі",
-        "десятки",
-        "близько",
-        "найбільше",
-        "більшість",
-    },
-}
+def _apply(text: str, text_words: Sequence[Word], outcomes: list[tuple[TermCheck, _Plan | None]]) -> tuple[str, list[TermCheck]]:
+    """The text with every planned change made, and each fixed check's rendering span in the new text."""
+    edits: list[tuple[int, int, str, int | None]] = []  # (start, end, new text, index of the outcome it fixes)
+    for index, (_, plan) in enumerate(outcomes):
+        if plan is None:
+            continue
+        span = _chars(text_words, plan.start, plan.end)
+        edits.append((span.start - plan.left, span.end + plan.right, plan.new, index))
+        edits += [(text_words[c.index].start, text_words[c.index].end, c.new, None) for c in plan.outside]
+    if "ё" not in text.lower():
+        # A text written without «ё» (as Mediazona and MT write) gets none from us either.
+        edits = [(a, b, new.replace("ё", "е").replace("Ё", "Е"), k) for a, b, new, k in edits]
+    edits.sort(key=lambda e: e[0])
+    pieces, position, shift = [], 0, 0
+    spans: dict[int, Span] = {}
+    for start, end, new, fixes in edits:
+        pieces.append(text[position:start])
+        if fixes is not None:
+            spans[fixes] = Span(start + shift, start + shift + len(new))
+        pieces.append(new)
+        shift += len(new) - (end - start)
+        position = end
+    pieces.append(text[position:])
+    checks = [replace(check, target=spans[k]) if k in spans else check for k, (check, _) in enumerate(outcomes)]
+    return "".join(pieces), checks
 
 
-_RELATIVE = re.compile(r",\s+(котор|яку|яка|який|яке|які|якої|якого)", re.IGNORECASE)
-
-
-def _after_numeral(word: str, lang: str) -> set[tuple[str, str]]:
-    """The (case, number) a counted noun takes after ``word``: «500 солдат», «2 солдата», «3 солдати»."""
-    if word.isdigit():
-        value = int(word)
-        if value % 10 == 1 and value % 100 != 11:
-            return {("nomn", "sing"), ("accs", "sing")}
-        if 2 <= value % 10 <= 4 and not 12 <= value % 100 <= 14:
-            return {("gent", "sing")} if lang == "ru" else {("nomn", "plur"), ("accs", "plur")}
-        return {("gent", "plur")}
-    if word.lower() in _QUANTIFIERS.get(lang, set()):
-        return {("gent", "plur")}
-    return set()
-
-
-def _changes_agreement(target: TargetTerm, readings: set[tuple[str, str, str]], chosen: set[tuple[str, str]], lang: str) -> bool:
-    """Would a subject's replacement need a verb to change? (a new gender in the singular)"""
-    head_word = target.head or target.term.split()[0]
-    head = dictionary_parse(head_word, lang, NOUNS)
-    if head is None or not head.tag.gender:
-        return False
-    genders = {gender for case, number, gender in readings if (case, number) in chosen and number == "sing" and gender}
-    return bool(genders) and head.tag.gender not in genders and "Ms-f" not in head.tag.grammemes
-
-
-def dictionary_parse_any(word: str, lang: str, pos: tuple[str, ...]) -> bool:
-    return any(p.tag.POS in pos for p in parses(word.lower(), lang))
-
-
-def _lemma_candidates(word: str, lang: str) -> set[str]:
-    return set(lemmas(word, lang))
-
-
-def inflect_term(target: TargetTerm, case: str, number: str, lang: str) -> str | None:
-    """``target.term`` in ``case`` and ``number``: head and agreeing modifiers inflect, the tail stays."""
-    term = target.term
-    if not target.declines:
-        return term
-    tail = target.tail or ""
-    body = term[: len(term) - len(tail)].rstrip() if tail and term.endswith(tail) else term
-    parts = body.split()
-    head_index = parts.index(target.head) if target.head in parts else _first_noun(parts, lang)
-    if head_index is None:
-        return None
-    head = dictionary_parse(parts[head_index], lang, NOUNS) or dictionary_parse(parts[head_index], lang, (*NOUNS, *MODIFIERS))
-    if head is None:
-        return None
-    head_form = inflect_word(head, {case, number}, lang)
-    if head_form is None:
-        return None
-    out = list(parts)
-    out[head_index] = match_case(parts[head_index], head_form)
-    gender = head.tag.gender
-    animacy = head.tag.animacy
-    for i in range(head_index):
-        modifier = dictionary_parse(parts[i], lang, MODIFIERS)
-        if modifier is None:
-            continue  # an invariable word (a number, a name in quotes): leave it
-        wanted = {case, number}
-        if number == "sing" and gender:
-            wanted.add(gender)
-        if case == "accs" and animacy and (number == "plur" or gender == "masc"):
-            wanted.add(animacy)  # accusative of animate masculine and plural = genitive
-        form = inflect_word(modifier, wanted, lang)
-        if form is None and case == "accs" and animacy:
-            # Dictionaries without animacy on adjectives: the accusative of inanimate
-            # nouns is the nominative, of animate ones the genitive.
-            wanted = (wanted - {case, animacy}) | {"nomn" if animacy == "inan" else "gent"}
-            form = inflect_word(modifier, wanted, lang)
-        if form is None:
-            return None
-        out[i] = match_case(parts[i], form)
-    result = " ".join(out)
-    return f"{result} {tail}" if tail and term.endswith(tail) else result
-
-
-def _first_noun(parts: Sequence[str], lang: str) -> int | None:
-    for i, word in enumerate(parts):
-        if dictionary_parse(word, lang, NOUNS) is not None:
-            return i
+def _check_finding(check: TermCheck, source: str, glossary: Glossary, lang: str) -> Finding | None:
+    """The reviewer's finding for a term check, written from its typed values."""
+    entry = glossary.by_id()[check.entry_id]
+    target = entry.target(lang)
+    surface = source[check.source.start : check.source.end]
+    approved = target.term if target is not None else ""
+    if check.status is TermStatus.FIXED:
+        return _finding(
+            "term-fixed", Severity.INFO, f"«{check.found}» → «{check.fixed_to}» ({entry.id}: {check.reason})", entry.id
+        )
+    if check.status is TermStatus.REVIEW:
+        hint = f"; suggested «{check.suggestion}»" if check.suggestion else ""
+        message = (
+            f"«{check.found}» may render “{surface}”, which should be «{approved}» ({entry.id}){hint}; "
+            f"left as it is: {check.reason}"
+        )
+        return _finding("term-needs-review", Severity.WARNING, message, entry.id)
+    if check.status is TermStatus.MISSING and entry.type is not EntryType.DO_NOT_TRANSLATE:
+        return _finding(
+            "term-missing", Severity.WARNING, f"source has “{surface}”; the translation lacks «{approved}» ({entry.id})", entry.id
+        )
+    if check.status is TermStatus.MISSING:
+        return _finding(
+            "term-missing", Severity.WARNING, f"source has “{surface}”; keep «{approved}» as written ({entry.id})", entry.id
+        )
     return None
-
-
-def _apply(text: str, text_words: Sequence[Word], replacements: dict[tuple[int, int], str]) -> str:
-    out = text
-    for (i, j), new in sorted(replacements.items(), reverse=True):
-        out = out[: text_words[i].start] + new + out[text_words[j - 1].end :]
-    return out
 
 
 def _finding(check: str, severity: Severity, message: str, entry_id: str) -> Finding:

@@ -118,6 +118,23 @@ class TargetTerm:
     head: str | None = None  # the word that carries case and number
     tail: str | None = None  # a fixed complement after the head ("по контракту")
     note: str | None = None
+    quoted: bool = False  # written in «» in running text (media, groups, unit names): «Медуза», «Агора»
+    gender: str = ""  # masc | femn | neut where the dictionary cannot tell (ФСБ is feminine: «ФСБ заявила»)
+    preposition: str = ""  # "в": a place taking в/у, never на («в Україні», not «на Україні»)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """When an entry applies: English patterns around the term (see glossary/README.md, "Senses").
+
+    ``unless``: the entry does not apply where one of these matches
+    ("{foreign} ~": a foreign country or nationality right before the term).
+    ``only``: when given, the entry applies only where one of these matches.
+    """
+
+    unless: tuple[str, ...] = ()
+    only: tuple[str, ...] = ()
+    given: bool = False  # the entry has a `context:` at all (`context: {}` says it needs no guard)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +153,7 @@ class GlossaryEntry:
     domain: str = ""
     path: str = ""
     line: int = 0
+    context: Context = field(default_factory=Context)
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -173,6 +191,44 @@ class TermHit:
     end: int
     surface: str
     groups: tuple[tuple[str, str], ...] = ()
+
+
+class TermStatus(enum.StrEnum):
+    """How a glossary term of the source came out in the translation."""
+
+    APPROVED = "approved"  # the approved rendering is there
+    ALTERNATIVE = "alternative"  # an accepted alternative is there
+    FIXED = "fixed"  # a wrong rendering was replaced by the approved term
+    REVIEW = "review"  # a wrong rendering may be there; left as it is and flagged with a suggestion
+    MISSING = "missing"  # no rendering found
+    OTHER_SENSE = "other-sense"  # the English word is used in another sense here (the entry's context rules)
+
+    @property
+    def rendered(self) -> bool:
+        return self in (TermStatus.APPROVED, TermStatus.ALTERNATIVE, TermStatus.FIXED)
+
+
+@dataclass(frozen=True, slots=True)
+class TermCheck:
+    """One glossary term of a source segment checked in its translation, with the spans a reviewer is shown.
+
+    ``source`` is the term's place in the English; ``target`` the place of
+    its rendering in the final translation (the fixed words, when fixed);
+    ``found`` and ``found_span`` the words the check took for its rendering
+    in the translation it was given (the raw MT, when enforcement ran).
+    """
+
+    entry_id: str
+    status: TermStatus
+    source: Span
+    found: str = ""
+    found_span: Span | None = None
+    target: Span | None = None
+    rendering: str = ""  # the glossary phrase the found words are a form of (approved, alternative or avoided)
+    fixed_to: str = ""
+    suggestion: str = ""
+    evidence: str = ""  # approved | alternative | avoided | latin | calque
+    reason: str = ""  # why it was flagged, for people
 
 
 class Severity(enum.StrEnum):

@@ -1,9 +1,18 @@
-"""Russian and Ukrainian morphology over pymorphy3: lemmas to compare terms, forms to inflect them.
+"""Russian and Ukrainian word morphology over pymorphy3: lemmas to compare words, forms to inflect them.
 
-Known dictionary weaknesses handled here rather than at every caller:
+Phrases (a term's head and its agreeing words, a phrase's case in context)
+are ``phrase``'s business; this module knows single words. Known
+dictionary weaknesses are handled here rather than at every caller:
 - the Ukrainian dictionary has no frequency scores and lists archaic forms
-  first (-ім, -ові): ``inflect_word`` prefers the forms modern media use;
+  first or beside modern ones (-ім, -ая, -ую, -ові): ``inflect_word``
+  prefers the forms modern media use;
 - Ukrainian tags carry no `sing` grammeme: number is `plur` or singular;
+- Ukrainian lists the accusative plural of animate nouns twice (the
+  genitive-like form and the nominative-like one); the norm is the first;
+- common nouns also parse as surnames (uk «комісар» as a feminine surname):
+  name readings are used only when nothing else fits;
+- apostrophes: Ukrainian is written with ’ (U+2019), ʼ (U+02BC) or ASCII ';
+  lemmas compare them as one;
 - acronyms (ОМОН, СОБР) decline with a lower-case ending: ОМОНа, СОБРу.
 """
 
@@ -19,8 +28,14 @@ from pipeline.errors import UsageError
 
 SUPPORTED = ("ru", "uk")
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
-_WORD = re.compile(r"[\w’'-]*\w")
+GENDERS = ("masc", "femn", "neut")
+NOUNS = ("NOUN",)
+MODIFIERS = ("ADJF", "PRTF", "NUMR")
+# Readings as a person's name: a common noun read as a surname is the dictionary's guess, not the word.
+NAME_GRAMMEMES = frozenset({"Surn", "Name", "Patr"})
+_WORD = re.compile(r"[\w’'ʼ-]*\w")
 _ACRONYM_ENDING = re.compile(r"[а-яёіїєґ]{0,3}")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
 
 
 @functools.cache
@@ -33,10 +48,15 @@ def analyzer(lang: str) -> Any:
     return pymorphy3.MorphAnalyzer(lang=lang)
 
 
+def fold(word: str) -> str:
+    """The comparison key of a word: lower case, е for ё, one apostrophe."""
+    return word.lower().replace("ё", "е").translate(_APOSTROPHES)
+
+
 def is_known(word: str, lang: str) -> bool:
     """Does the dictionary know ``word`` (any form)? Hyphenated words count when every part is known."""
     morph = analyzer(lang)
-    lowered = word.lower()
+    lowered = word.lower().translate(_APOSTROPHES)
     if morph.word_is_known(lowered):
         return True
     parts = [p for p in lowered.split("-") if p]
@@ -59,14 +79,27 @@ def words(text: str) -> list[Word]:
 
 @functools.lru_cache(maxsize=200_000)
 def parses(word: str, lang: str) -> tuple[Any, ...]:
-    return tuple(analyzer(lang).parse(word))
+    """Every dictionary reading of ``word`` (lower-cased by the caller)."""
+    return tuple(analyzer(lang).parse(word.translate(_APOSTROPHES) if lang == "uk" else word))
+
+
+def common_parses(word: str, lang: str, pos: tuple[str, ...] = (), lemma_keys: frozenset[str] | None = None) -> tuple[Any, ...]:
+    """Readings of ``word`` with a part of speech in ``pos`` (any if empty) and, if given, a lemma among
+    ``lemma_keys``; name readings only if nothing else fits."""
+    found = [
+        p
+        for p in parses(word.lower(), lang)
+        if (not pos or p.tag.POS in pos) and (lemma_keys is None or fold(p.normal_form) in lemma_keys)
+    ]
+    common = [p for p in found if not (NAME_GRAMMEMES & set(p.tag.grammemes))]
+    return tuple(common or found)
 
 
 @functools.lru_cache(maxsize=200_000)
 def lemmas(word: str, lang: str) -> frozenset[str]:
-    """Every dictionary form ``word`` may be a form of, lower-cased."""
-    forms = {p.normal_form.replace("ё", "е") for p in parses(word.lower(), lang)}
-    forms.add(word.lower().replace("ё", "е"))
+    """Every dictionary form ``word`` may be a form of, folded."""
+    forms = {fold(p.normal_form) for p in parses(word.lower(), lang)}
+    forms.add(fold(word))
     return frozenset(forms)
 
 
@@ -84,12 +117,22 @@ def number_of(tag: Any) -> str:
     return "plur" if "plur" in tag else "sing"
 
 
+def gender_of(tag: Any) -> str:
+    """The tag's gender as a plain string ("" when it has none)."""
+    return str(tag.gender) if tag.gender else ""
+
+
+def case_of(tag: Any) -> str:
+    """The tag's case as a plain string ("" when it has none)."""
+    return str(tag.case) if tag.case else ""
+
+
 def case_number_options(word: str, lemma_words: Iterable[str], lang: str, pos: tuple[str, ...]) -> set[tuple[str, str]]:
     """The (case, number) readings of ``word`` as a form of one of ``lemma_words`` with a part of speech in ``pos``."""
-    wanted = {w.lower().replace("ё", "е") for w in lemma_words}
+    wanted = {fold(w) for w in lemma_words}
     options = set()
     for parse in parses(word.lower(), lang):
-        if parse.tag.POS in pos and parse.normal_form.replace("ё", "е") in wanted and parse.tag.case in CASES:
+        if parse.tag.POS in pos and fold(parse.normal_form) in wanted and parse.tag.case in CASES:
             options.add((parse.tag.case, number_of(parse.tag)))
     return options
 
@@ -99,46 +142,63 @@ def dictionary_parse(word: str, lang: str, pos: tuple[str, ...]) -> Any | None:
 
     The Ukrainian dictionary leaves the case off some nominatives ("NOUN,inan masc").
     """
-    nominative = [p for p in parses(word.lower(), lang) if p.tag.POS in pos and p.tag.case in ("nomn", None)]
-    exact = [p for p in nominative if p.normal_form == p.word]
+    nominative = [p for p in common_parses(word, lang, pos) if p.tag.case in ("nomn", None)]
+    exact = [p for p in nominative if fold(p.normal_form) == fold(p.word)]
     candidates = exact or nominative
     return candidates[0] if candidates else None
 
 
+# Ukrainian long adjective endings (військовая, військовую, військовеє) and the old locative -ім.
+_UK_ARCHAIC = ("ая", "яя", "ую", "юю", "еє", "єє", "ім")
+
+
 def inflect_word(parse: Any, grammemes: set[str], lang: str) -> str | None:
-    """The form of ``parse``'s lexeme with ``grammemes``; for Ukrainian the one modern media use."""
-    if lang != "uk":
-        inflected = parse.inflect(grammemes)
-        return str(inflected.word) if inflected is not None else None
+    """The form of ``parse``'s lexeme with ``grammemes``; for Ukrainian the one modern media use.
+
+    ``grammemes`` holds a case, `sing` or `plur`, and optionally a gender and
+    `anim`/`inan` (the accusative of animate masculine and plural nouns and
+    their adjectives is the genitive, of inanimate ones the nominative).
+    """
     wanted = set(grammemes)
+    case = next((g for g in wanted if g in CASES), None)
+    animacy = next((g for g in wanted if g in ("anim", "inan")), None)
+    gender = next((g for g in wanted if g in ("masc", "femn", "neut")), None) or gender_of(parse.tag)
+    masculine_or_plural = "plur" in wanted or gender == "masc"
+    if case == "accs" and animacy and masculine_or_plural and (parse.tag.POS in MODIFIERS or lang == "uk"):
+        # Dictionaries tag adjectives (and Ukrainian nouns) unevenly for animacy: use the rule itself.
+        wanted = (wanted - {"accs", animacy}) | {"gent" if animacy == "anim" else "nomn"}
+    elif animacy and parse.tag.POS not in MODIFIERS:
+        wanted.discard(animacy)  # a noun's animacy is its own, not something to ask for
+    if lang != "uk":
+        inflected = parse.inflect(wanted) or (parse.inflect(wanted - {animacy}) if animacy else None)
+        return str(inflected.word) if inflected is not None else None
+    wanted.discard(animacy or "")
     singular = "sing" in wanted
     wanted.discard("sing")
     forms = [f for f in parse.lexeme if wanted <= set(f.tag.grammemes) and not (singular and "plur" in f.tag)]
-    if not forms and wanted & {"nomn"} and singular:
+    if not forms and "nomn" in wanted and singular:
         return str(parse.word)  # a nominative listed without its case
     if not forms:
         return None
-    return str(_modern_ukrainian([f.word for f in forms], parse.tag.POS, wanted, "anim" in parse.tag))
+    return _modern_ukrainian([f.word for f in forms], parse.tag.POS, wanted, "anim" in parse.tag)
 
 
 def _modern_ukrainian(forms: list[str], pos: str | None, grammemes: set[str], animate: bool) -> str:
-    """Pick among equally tagged Ukrainian forms: the dictionary lists archaic ones (-ім) first.
+    """Pick among equally tagged Ukrainian forms: the dictionary lists archaic ones beside modern ones.
 
-    Adjectives: -ому/-им over -ім. Nouns: the shortest (у Сімферополі, not Сімферополеві;
-    проступку, not проступкові), except the dative of persons, where -ові is the norm
-    (замполітові).
+    Adjectives: -ому/-им over -ім, -а over -ая. Nouns: the shortest (у Сімферополі,
+    not Сімферополеві; проступку, not проступкові), except the dative of persons,
+    where -ові is the norm (замполітові).
     """
     unique = list(dict.fromkeys(forms))
-    # -ім is the older adjectival ending (also on nouns made from adjectives: «зниклим»).
-    modern = [f for f in unique if not f.endswith("ім")] or unique
-    if pos in ("ADJF", "PRTF"):
+    modern = [f for f in unique if not f.endswith(_UK_ARCHAIC)] or unique
+    if pos in MODIFIERS:
         return modern[0]
-    unique = modern
     if "datv" in grammemes and animate:
-        personal = [f for f in unique if f.endswith(("ові", "еві", "єві"))]
+        personal = [f for f in modern if f.endswith(("ові", "еві", "єві"))]
         if personal:
             return personal[0]
-    return min(unique, key=len)
+    return min(modern, key=len)
 
 
 def match_case(template: str, word: str) -> str:

@@ -85,7 +85,8 @@ def check_untranslated(source: str, target: str, lang: str) -> list[Finding]:
 def check_mixed_script(source: str, target: str, lang: str) -> list[Finding]:
     """Latin look-alike letters inside Cyrillic words (a Latin o in «вoенный»)."""
     out = []
-    for word in dict.fromkeys(_WORD.findall(target)):
+    # Parts of a compound may be in different scripts («Telegram-канал»); one part may not.
+    for word in dict.fromkeys(part for w in _WORD.findall(target) for part in w.split("-")):
         if _CYRILLIC.search(word) and _LATIN.search(word):
             latin = "".join(sorted(set(_LATIN.findall(word))))
             out.append(_finding("mixed-script", Severity.ERROR, f"«{word}» mixes Latin letters ({latin}) into a Cyrillic word"))

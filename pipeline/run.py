@@ -23,6 +23,7 @@ from pipeline.formats.xliff import render_xliff
 from pipeline.glossary.load import load_glossary
 from pipeline.glossary.match import TermMatcher
 from pipeline.glossary.render import render_template
+from pipeline.glossary.sense import applies
 from pipeline.ingest import find_articles, read_articles
 from pipeline.languages import SOURCE_LANG
 from pipeline.merge import merge_catalog
@@ -138,7 +139,7 @@ def term_notes(article: Article, hits: Hits, glossary: Glossary, lang: str) -> d
             lines = []
             for hit in hits.get(segment.text, ()):
                 target = by_id[hit.entry_id].target(lang)
-                if target is None:
+                if target is None or not applies(by_id[hit.entry_id], segment.text, hit):
                     continue
                 approved = render_template(target.term, dict(hit.groups), lang) if hit.groups else target.term
                 line = f"term: {hit.surface} = {approved} [{hit.entry_id}]"
@@ -183,7 +184,7 @@ def review_segments(
                 continue
             text, findings = raw, []
             if glossary is not None and lang in SUPPORTED_MORPHOLOGY:
-                enforced = check_segment(hits.get(segment.text, ()), raw, glossary, lang)
+                enforced = check_segment(segment.text, hits.get(segment.text, ()), raw, glossary, lang)
                 text, findings = enforced.text, list(enforced.findings)
             findings += run_checks(segment.text, text, lang)
             out[segment.id] = Translation(segment.id, text, raw if text != raw else "", tuple(findings))

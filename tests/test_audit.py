@@ -59,7 +59,7 @@ def test_findings_name_file_line_and_check(cli: Callable[..., Result], locales: 
     assert len(avoided) == 1
     assert (
         avoided[0].startswith(f"{a}:")
-        and "«Национальной гвардии» is a rendering to avoid for rosgvardiya; use «Росгвардии»" in avoided[0]
+        and "«Национальной гвардии» is a wrong rendering of rosgvardiya; use «Росгвардии»" in avoided[0]
     )
     line_number = int(avoided[0].split(":")[1])
     assert "Подразделения Национальной гвардии" in a.read_text("utf-8").splitlines()[line_number - 1 + 2]
@@ -73,7 +73,7 @@ def test_clean_files_pass_and_strict_counts_warnings(cli: Callable[..., Result],
     write_po(tmp_path / "ru" / "warn.po", "ru", [("The garrison court ruled.", "Суд вынес решение.")])
     loose, strict = qa(cli, tmp_path), qa(cli, tmp_path, "--strict")
     assert loose.exit_code == 0 and strict.exit_code == 1
-    assert "[term-missing]" in loose.stdout
+    assert "[term-needs-review]" in loose.stdout and "«Суд»" in loose.stdout
 
 
 def test_lang_filter_and_json(cli: Callable[..., Result], locales: Path) -> None:

@@ -32,6 +32,8 @@ CASES = [
     ("bad-script-ru.yaml", 3, "script", "has Ukrainian-only letters (і)"),
     ("bad-script-uk.yaml", 3, "script", "has Russian-only letters (ы)"),
     ("bad-dnt.yaml", 3, "do-not-translate", "ru term of 'the-moscow-times' must be the English term unchanged"),
+    ("bad-context.yaml", 9, "context", "unknown word class {nationality}"),
+    ("bad-context-term.yaml", 10, "context", "write the term as ~ exactly once"),
 ]
 
 
@@ -43,12 +45,30 @@ def test_each_check_names_file_and_line(name: str, line: int, check: str, messag
     assert matching[0].line == line and matching[0].path == str(BAD / name)
 
 
-@pytest.mark.parametrize(("name", "check"), [("warn-no-source.yaml", "no-source"), ("warn-unknown-word.yaml", "unknown-word")])
+WARNINGS = [
+    ("warn-no-source.yaml", "no-source"),
+    ("warn-unknown-word.yaml", "unknown-word"),
+    ("warn-common-word.yaml", "common-word"),
+    ("warn-avoided-elsewhere.yaml", "avoided-elsewhere"),
+]
+
+
+@pytest.mark.parametrize(("name", "check"), WARNINGS)
 def test_warnings_do_not_fail(cli: Callable[..., Result], name: str, check: str) -> None:
     report = check_glossary([BAD / name])
     assert not report.errors and [f.check for f in report.warnings] == [check]
     assert cli("glossary", "check", BAD / name).exit_code == 0
     assert cli("glossary", "check", BAD / name, "--strict").exit_code == 1
+
+
+def test_a_context_rule_answers_the_sense_warnings(tmp_path: Path) -> None:
+    guarded = tmp_path / "guarded.yaml"
+    text = (BAD / "warn-common-word.yaml").read_text("utf-8")
+    guarded.write_text(text.replace("    ru:\n", '    context:\n      only: ["rifle ~"]\n    ru:\n', 1), "utf-8")
+    assert check_glossary([guarded]).findings == ()
+    text = (BAD / "warn-avoided-elsewhere.yaml").read_text("utf-8")
+    guarded.write_text(text.replace("    ru:\n", '    context:\n      unless: ["{foreign} ~"]\n    ru:\n', 1), "utf-8")
+    assert check_glossary([guarded]).findings == ()
 
 
 def test_good_file_is_clean() -> None:

@@ -51,9 +51,17 @@ def check_glossary(paths: Sequence[Path], morphology: bool = True) -> CheckRepor
     return CheckReport(tuple(p.path for p in parsed), len(glossary.entries), tuple(findings))
 
 
+# A one-word English form at least this frequent (wordfreq's Zipf scale: 4.5 is about once
+# in 30,000 words) is a common word: "company", "general", "officer" have other senses.
+COMMON_WORD_ZIPF = 4.5
+_FUNCTION_WORDS = {"the", "a", "an", "of"}
+
+
 def check_entries(glossary: Glossary, morphology: bool = True) -> Iterable[Finding]:
     """Checks across and within entries that the schema alone cannot see."""
     yield from _duplicates(glossary.entries)
+    yield from _avoided_elsewhere(glossary.entries)
+    yield from _common_words(glossary.entries)
     for entry in glossary.entries:
         if not entry.source:
             yield _warning(entry, "no-source", f"entry {entry.id!r} has no source; add where the term is attested")
@@ -90,6 +98,48 @@ def _duplicates(entries: Sequence[GlossaryEntry]) -> Iterable[Finding]:
                 )
 
 
+def _avoided_elsewhere(entries: Sequence[GlossaryEntry]) -> Iterable[Finding]:
+    """An avoided rendering that another entry approves: right for that sense, so this entry needs a context rule."""
+    approved: dict[tuple[str, str], GlossaryEntry] = {}
+    for entry in entries:
+        for target in entry.targets:
+            for text in (target.term, *target.alternatives):
+                approved.setdefault((target.lang, text.casefold()), entry)
+    for entry in entries:
+        if entry.context.given:
+            continue
+        for target in entry.targets:
+            for avoided in target.avoid:
+                other = approved.get((target.lang, avoided.casefold()))
+                if other is not None and other.id != entry.id:
+                    yield _warning(
+                        entry,
+                        "avoided-elsewhere",
+                        f"{target.lang} {avoided!r}, avoided by {entry.id!r}, is the approved rendering of {other.id!r} "
+                        f"({other.path}:{other.line}); give {entry.id!r} a context rule saying when it applies, "
+                        "or remove it from avoid",
+                    )
+
+
+def _common_words(entries: Sequence[GlossaryEntry]) -> Iterable[Finding]:
+    """A term matched as one common English word, case-insensitively, with no context rule: other senses will match it."""
+    from wordfreq import zipf_frequency
+
+    for entry in entries:
+        if entry.type is not EntryType.TERM or entry.case_sensitive or entry.context.given:
+            continue
+        for form in entry.forms:
+            content = [t.exact for t in tokenize(form) if t.exact.lower() not in _FUNCTION_WORDS]
+            if len(content) == 1 and zipf_frequency(content[0].lower(), "en") >= COMMON_WORD_ZIPF:
+                yield _warning(
+                    entry,
+                    "common-word",
+                    f"English {form!r} of {entry.id!r} is a common word with other senses; add context: unless/only "
+                    "patterns for them, or `context: {}` if it has none",
+                )
+                break
+
+
 def _pattern(entry: GlossaryEntry) -> Iterable[Finding]:
     try:
         compiled = re.compile(entry.pattern or "")
@@ -114,7 +164,8 @@ def _target(entry: GlossaryEntry, target: TargetTerm, morphology: bool) -> Itera
         if approved.casefold() in avoided:
             yield _error(entry, "approved-avoided", f"{lang} {approved!r} of {entry.id!r} is approved and also listed to avoid")
     for text in (target.term, *target.alternatives, *target.avoid):
-        for word in _WORD.findall(text):
+        # Parts of a compound may be in different scripts («Telegram-канал»); one part may not.
+        for word in (part for w in _WORD.findall(text) for part in w.split("-")):
             if _CYRILLIC.search(word) and _LATIN.search(word):
                 latin = "".join(sorted(set(_LATIN.findall(word))))
                 yield _error(

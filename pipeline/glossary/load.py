@@ -18,12 +18,14 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from pipeline.errors import ConfigError, InputError
-from pipeline.model import EntryType, Finding, Glossary, GlossaryEntry, Severity, TargetTerm
+from pipeline.model import Context, EntryType, Finding, Glossary, GlossaryEntry, Severity, TargetTerm
 from pipeline.yamlio import FAST_LOADER
 
 REQUIRED_LANGS = ("ru", "uk")
-ENTRY_FIELDS = ("id", "term", "variants", "type", "case_sensitive", "definition", "source", "pattern")
-TARGET_FIELDS = ("term", "alternatives", "avoid", "declines", "head", "tail", "note")
+ENTRY_FIELDS = ("id", "term", "variants", "type", "case_sensitive", "definition", "source", "pattern", "context")
+CONTEXT_FIELDS = ("unless", "only")
+TARGET_FIELDS = ("term", "alternatives", "avoid", "declines", "head", "tail", "note", "quoted", "gender", "preposition")
+GENDERS = {"masculine": "masc", "feminine": "femn", "neuter": "neut"}
 ID_FORMAT = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # A key of two or three lower-case letters in an entry is a target language.
 LANG_KEY = re.compile(r"[a-z]{2,3}")
@@ -170,6 +172,10 @@ def _parse_entry(node: yaml.Node, result: ParsedFile) -> GlossaryEntry | None:
         problem(None, f"pattern entry {entry_id!r} has no `pattern:`; add a regular expression with named groups")
     if pattern is not None and entry_type is not EntryType.PATTERN:
         problem(fields["pattern"][1], f"entry {entry_id!r} has a pattern but type {entry_type.value!r}; set type: pattern")
+    context = _context(fields, result, entry_id)
+    if context is None:
+        ok = False
+        context = Context()
     case_sensitive = _bool(fields, "case_sensitive", result, entry_id)
     if case_sensitive is None:
         case_sensitive = entry_type is EntryType.ABBREVIATION
@@ -188,6 +194,7 @@ def _parse_entry(node: yaml.Node, result: ParsedFile) -> GlossaryEntry | None:
         domain=result.domain,
         path=result.path,
         line=line or 0,
+        context=context,
     )
 
 
@@ -251,17 +258,67 @@ def _parse_target(lang: str, node: yaml.Node, entry_id: str, result: ParsedFile)
                     entry_id,
                 )
             )
+    gender = _string(fields, "gender", result, entry_id)
+    if gender is not None and gender not in GENDERS:
+        result.findings.append(
+            _error(result, _line(fields["gender"][1]), "schema", f"`gender` must be one of: {', '.join(GENDERS)}", entry_id)
+        )
+    preposition = _string(fields, "preposition", result, entry_id)
+    if preposition is not None and preposition != "в":
+        result.findings.append(
+            _error(
+                result,
+                _line(fields["preposition"][1]),
+                "schema",
+                "`preposition` can only be в (a place never taking на)",
+                entry_id,
+            )
+        )
     target = TargetTerm(
         lang=lang,
         term=term or "",
         alternatives=tuple(_string_list(fields, "alternatives", result, entry_id)),
         avoid=tuple(_string_list(fields, "avoid", result, entry_id)),
         declines=_bool(fields, "declines", result, entry_id) is not False,
+        quoted=_bool(fields, "quoted", result, entry_id) is True,
+        gender=GENDERS.get(gender or "", ""),
+        preposition=preposition or "",
         head=head,
         tail=tail,
         note=_string(fields, "note", result, entry_id),
     )
     return target if len(result.findings) == before else None
+
+
+def _context(fields: dict[str, tuple[yaml.Node, yaml.Node]], result: ParsedFile, entry_id: str) -> Context | None:
+    """The entry's `context:` (unless/only patterns), checked against the pattern language; None on an error."""
+    from pipeline.glossary.sense import pattern_problem
+
+    if "context" not in fields:
+        return Context()
+    node = fields["context"][1]
+    if not isinstance(node, yaml.MappingNode):
+        result.findings.append(
+            _error(result, _line(node), "schema", "`context` must be a mapping: context: {unless: [...], only: [...]}", entry_id)
+        )
+        return None
+    inner = _mapping(node)
+    before = len(result.findings)
+    for key, (key_node, _) in inner.items():
+        if key not in CONTEXT_FIELDS:
+            result.findings.append(
+                _error(result, _line(key_node), "schema", f"`context` has unknown field {key!r}; use unless or only", entry_id)
+            )
+    lists = {key: tuple(_string_list(inner, key, result, entry_id)) for key in CONTEXT_FIELDS}
+    for key in CONTEXT_FIELDS:
+        nodes = inner[key][1].value if key in inner and isinstance(inner[key][1], yaml.SequenceNode) else []
+        for item, item_node in zip(lists[key], nodes, strict=False):
+            problem = pattern_problem(item)
+            if problem:
+                result.findings.append(_error(result, _line(item_node), "context", f"{key} {item!r}: {problem}", entry_id))
+    if len(result.findings) != before:
+        return None
+    return Context(unless=lists["unless"], only=lists["only"], given=True)
 
 
 # --- node helpers -------------------------------------------------------------
