@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CORPUS = ROOT / "tests" / "data" / "terms"
 OLD_COMMIT = "d260ad5"  # the last landed enforcer before the corpus
-PARTS = ("dev", "heldout")
+PARTS = ("dev", "dev2", "heldout")
 LANGS = ("ru", "uk")
 
 

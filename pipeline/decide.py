@@ -27,6 +27,7 @@ class Facts:
     other_entry: str = ""  # the window is part of the approved rendering of this other entry («Национальная гвардия Украины»)
     qualifier: str = ""  # a name right after it that makes it another body («Национальная гвардия Казахстана»)
     contested: bool = False  # it overlaps what another source term may render
+    incomplete: str = ""  # the phrase goes on past the window («Красноярський крайовий суд»): why
     surplus: bool = False  # more such windows than source terms left to render: which is which?
     calque_doubt: str = ""  # for a calque: why it may be a paraphrase ("" when its words and head are certainly the term's)
     forms: tuple[str, ...] = ()  # the approved term in every reading the context allows (distinct)
@@ -48,6 +49,8 @@ def decide(facts: Facts) -> Decision:
         return _flag(f"it reads as part of {facts.other_entry}, another glossary term")
     if facts.qualifier:
         return _flag(f"«{facts.qualifier}» after it may make it another country's body")
+    if facts.incomplete:
+        return _flag(facts.incomplete)
     if facts.contested:
         return _flag("another glossary term of the sentence may be rendered by the same words")
     if facts.surplus:

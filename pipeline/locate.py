@@ -55,6 +55,8 @@ class Evidence(enum.StrEnum):
     TRANSLIT = "transliterated"  # the English term spelled in Cyrillic («Росгард», «уорент-офицер»)
     SPELLING = "spelling"  # the approved word spelled another way («про-кремлевский»)
     CALQUE = "calque"  # a phrase of the entry's own words, not one the glossary lists
+    VARIANT = "variant"  # the approved head with other adjectives («веские причины» for «уважительные причины»)
+    TITLE = "title"  # a quoted title with some words of the approved one («О военной обязанности…» for «О воинской…»)
 
     @property
     def accepted(self) -> bool:
@@ -116,8 +118,46 @@ def locate(
         found += _transliterations(entry, target, text_words, found, lang)
         found += _spellings(target, text_words, found, lang)
     found = _reconciled(found, text_words)
-    found += _calques(entry, target, text_words, found, lang)
+    titles = _titles(target, hit, text, text_words, found, lang)
+    # A wrong title inside an avoided phrase («Федеральный закон „О военной обязанности…“»): fixing the title is all it takes.
+    found = [
+        loc
+        for loc in found
+        if not any(loc.start <= t.start and t.end <= loc.end and loc.evidence is Evidence.AVOIDED for t in titles)
+    ] + titles
+    found += _calques(entry, target, text, text_words, found, lang)
     return _without_nested(found)
+
+
+_QUOTED_TITLE = re.compile(r"[«„“\"]([^«»„“”\"]+)[»“”\"]")
+
+
+def _titles(
+    target: TargetTerm, hit: TermHit, text: str, text_words: Sequence[Word], located: Sequence[Located], lang: str
+) -> list[Located]:
+    """A title in quotation marks (a law's, a foundation's) with some of the approved title's words changed.
+
+    «Федерального закона „О военной обязанности и военной службе“» for
+    «… „О воинской обязанности и военной службе“»: the words of the title
+    are located, to be replaced by the approved title as it is written.
+    """
+    titles = [m.group(1) for r in renderings(target, hit, lang) for m in _QUOTED_TITLE.finditer(r)]
+    taken = [(loc.start, loc.end) for loc in located if loc.evidence.accepted]
+    found = []
+    for quote in _QUOTED_TITLE.finditer(text):
+        inside = [k for k, w in enumerate(text_words) if quote.start(1) <= w.start and w.end <= quote.end(1)]
+        if not inside or any(inside[0] < e and s < inside[-1] + 1 for s, e in taken):
+            continue
+        written = [text_words[k].text for k in inside]
+        for title in titles:
+            wanted = [w.text for w in words(title)]
+            if abs(len(wanted) - len(written)) > 1 or [fold(w) for w in wanted] == [fold(w) for w in written]:
+                continue
+            shared = sum(1 for w in wanted if any(same_lexeme(w, t, lang) for t in written))
+            if shared * 2 >= len(wanted) and shared < len(wanted) + (len(written) != len(wanted)):
+                found.append(Located(inside[0], inside[-1] + 1, Evidence.TITLE, title, (lang,)))
+                break
+    return found
 
 
 def _reconciled(found: list[Located], text_words: Sequence[Word]) -> list[Located]:
@@ -235,18 +275,41 @@ _LOOSE = str.maketrans(
 )
 
 
+# Letters English spells one way and Russian transliterates several ways: major → майор, not маджор.
+_TRANSLIT_CHOICES: dict[str, tuple[str, ...]] = {
+    "j": ("дж", "й"),
+    "g": ("г", "дж"),
+    "c": ("к", "с"),
+    "y": ("и", "й"),
+    "a": ("а", "е"),
+    "e": ("е", ""),
+}
+_MAX_SPELLINGS = 32
+
+
 def transliterate(english: str) -> str:
     """A rough Cyrillic spelling of an English word, for comparison only («Rosguard» → «росгуард»)."""
-    word, out, k = english.lower(), [], 0
+    return spellings(english)[0]
+
+
+@functools.lru_cache(maxsize=4096)
+def spellings(english: str) -> tuple[str, ...]:
+    """Rough Cyrillic spellings of an English word, the likeliest first (at most ``_MAX_SPELLINGS``)."""
+    word, k = english.lower(), 0
+    pieces: list[tuple[str, ...]] = []
     while k < len(word):
         for latin, cyrillic in _TRANSLIT:
             if word.startswith(latin, k):
-                out.append(cyrillic)
+                choices = _TRANSLIT_CHOICES.get(latin, (cyrillic,)) if len(latin) == 1 else (cyrillic,)
+                pieces.append(choices)
                 k += len(latin)
                 break
         else:
             k += 1
-    return "".join(out)
+    out = [""]
+    for options in pieces:
+        out = [done + choice for done in out for choice in options][:_MAX_SPELLINGS]
+    return tuple(out)
 
 
 def _loose(word: str) -> str:
@@ -255,13 +318,21 @@ def _loose(word: str) -> str:
 
 def spelled_like(word: str, english: str) -> bool:
     """Is Cyrillic ``word`` (with any ending) close to a transliteration of ``english``?"""
-    target = _loose(transliterate(english))
-    if len(target) < 4:
-        return False
-    candidate = _loose(word)
-    cuts = range(max(len(target) - 1, 1), min(len(candidate), len(target) + 3) + 1)
-    best = max((difflib.SequenceMatcher(None, candidate[:cut], target).ratio() for cut in cuts), default=0.0)
-    return best >= TRANSLIT_SIMILARITY
+    return _spelled_like(_loose(word), english.lower())
+
+
+@functools.lru_cache(maxsize=100_000)
+def _spelled_like(candidate: str, english: str) -> bool:
+    for spelling in spellings(english):
+        target = _loose(spelling)
+        # A transliteration keeps the first letter and about the length: most words fail here, cheaply.
+        if len(target) < 4 or candidate[:1] != target[:1] or len(candidate) < len(target) - 2:
+            continue
+        for cut in range(max(len(target) - 1, 1), min(len(candidate), len(target) + 3) + 1):
+            matcher = difflib.SequenceMatcher(None, candidate[:cut], target)
+            if matcher.real_quick_ratio() >= TRANSLIT_SIMILARITY and matcher.ratio() >= TRANSLIT_SIMILARITY:
+                return True
+    return False
 
 
 def _transliterations(
@@ -273,6 +344,11 @@ def _transliterations(
     for form in entry.forms:
         keys = [w.text for w in words(form) if w.text.lower() not in _ENGLISH_FUNCTION_WORDS and _LATIN.search(w.text)]
         if not keys:
+            continue
+        names = [key for key in keys if key[:1].isupper()]
+        approved_words = [w.text for w in words(target.term)]
+        if entry.domain == "places" and not all(any(spelled_like(w, name) for w in approved_words) for name in names):
+            # A place whose name is translated (Грузия for Georgia) may have a transliterated namesake (Джорджия).
             continue
         for i, word in enumerate(text_words):
             # A known word may be the term spelled in Cyrillic only where the sense is certain («компанія» for a
@@ -296,6 +372,7 @@ def _transliterations(
     return found
 
 
+@functools.lru_cache(maxsize=100_000)
 def _could_be_spelled_name(word: str, lang: str) -> bool:
     """A word the dictionary does not know, or a capitalised noun; never an adjective made from a name («московский»)."""
     if common_parses(word, lang, MODIFIERS) and is_known(word, lang):
@@ -374,6 +451,7 @@ def anchor(word: str, vocab: Vocabulary, lang: str) -> tuple[bool, bool]:
     return matched is not None, matched is not None and (matched in vocab.approved or matched in vocab.roots)
 
 
+@functools.lru_cache(maxsize=200_000)
 def anchor_lemma(word: str, vocab: Vocabulary, lang: str) -> str | None:
     """The entry's word that ``word`` is a form of, shares a stem with («контрактный» ~ «контракт»),
     or is an adjective made from («полковой» ~ «полк», «фронтовой» ~ «фронт»); None if none."""
@@ -394,13 +472,14 @@ def anchor_lemma(word: str, vocab: Vocabulary, lang: str) -> str | None:
 
 
 def _calques(
-    entry: GlossaryEntry, target: TargetTerm, text_words: Sequence[Word], located: Sequence[Located], lang: str
+    entry: GlossaryEntry, target: TargetTerm, text: str, text_words: Sequence[Word], located: Sequence[Located], lang: str
 ) -> list[Located]:
     """Noun phrases of the entry's own words that are none of its listed renderings.
 
     A run of such words (prepositions allowed inside) must hold a noun, must
     share a word with the approved renderings (or two with the avoided ones),
-    and must not overlap a rendering already located.
+    and must not overlap a rendering already located. The approved head with
+    other adjectives before it than the approved ones is a variant.
     """
     if not target.declines:
         return []
@@ -430,9 +509,48 @@ def _calques(
         only_modifiers = all(common_parses(text_words[k].text, lang, MODIFIERS) for k in window)
         overlaps = any(i < e and s < j for s, e in taken)
         if headed and has_noun and not overlaps and (approved_words or j - i >= 2) and not (only_modifiers and j - i == 1):
-            found.append(Located(i, j, Evidence.CALQUE, "", (lang,)))
+            start = _variant_start(target, text, text_words, i, j, taken, lang)
+            evidence = Evidence.CALQUE if start == i else Evidence.VARIANT
+            found.append(Located(start, j, evidence, "", (lang,)))
         i = j
     return found
+
+
+def _variant_start(
+    target: TargetTerm, text: str, text_words: Sequence[Word], i: int, j: int, taken: Sequence[tuple[int, int]], lang: str
+) -> int:
+    """Where the window starts once the adjectives standing in for the approved ones are taken in (else ``i``).
+
+    «по другим веским причинам» for «уважительная причина»: the window «причинам»
+    is the approved head without its adjective, and «веским» stands in its
+    place («другим» is the MT's own, left alone).
+    """
+    from pipeline.phrase import Reading
+    from pipeline.syntax import outer_modifiers
+
+    approved = shape(target.term, lang, target.head, target.tail)
+    if approved is None or not approved.modifiers or (approved.tail < len(approved.words) and j - i > 1):
+        return i
+    head_keys = lemmas(approved.head_word, lang)
+    if i != j - 1 or not lemmas(text_words[i].text, lang) & head_keys:
+        return i
+    options = {Reading(c, n) for c in ("nomn", "gent", "datv", "accs", "ablt", "loct") for n in ("sing", "plur")}
+    before = outer_modifiers(text_words, i, text, options, lang)
+    wanted = len(approved.modifiers)
+    if before < wanted:
+        return i  # fewer adjectives than the approved term has: a shortening, or a name («Московский суд»)
+    start = i - wanted
+    if any(start < e and s < i for s, e in taken):
+        return i
+    if any(
+        w.text[:1].isupper() and k and not text[: w.start].rstrip().endswith((".", "!", "?"))
+        for k, w in enumerate(text_words[start:i], start)
+    ):
+        return i  # a capitalised adjective is a name («Московский»), not a stand-in
+    approved_keys = set().union(*(lemmas(approved.words[k].text, lang) for k in approved.modifiers))
+    if any(lemmas(w.text, lang) & approved_keys for w in text_words[start:i]):
+        return i  # one of the approved adjectives is there: a shortening, not a stand-in
+    return start
 
 
 def _without_nested(found: list[Located]) -> list[Located]:

@@ -53,6 +53,7 @@ def fold(word: str) -> str:
     return word.lower().replace("ё", "е").translate(_APOSTROPHES)
 
 
+@functools.lru_cache(maxsize=200_000)
 def is_known(word: str, lang: str) -> bool:
     """Does the dictionary know ``word`` (any form)? Hyphenated words count when every part is known."""
     morph = analyzer(lang)
@@ -110,7 +111,25 @@ def same_lexeme(term_word: str, text_word: str, lang: str) -> bool:
         return text_word.startswith(term_word) and bool(_ACRONYM_ENDING.fullmatch(rest))
     if not any(ch.isalpha() for ch in term_word):
         return term_word == text_word
-    return bool(lemmas(term_word, lang) & lemmas(text_word, lang))
+    if lemmas(term_word, lang) & lemmas(text_word, lang):
+        return True
+    return _same_unknown_name(term_word, text_word, lang)
+
+
+def _known_common(word: str, lang: str) -> bool:
+    """Known to the dictionary as something other than a person's name («Зоріні» is only a form of the surname Зорін)."""
+    return is_known(word, lang) and any(not (NAME_GRAMMEMES & set(p.tag.grammemes)) for p in parses(word.lower(), lang))
+
+
+def _same_unknown_name(term_word: str, text_word: str, lang: str) -> bool:
+    """A name the dictionary does not know, declined («Зоріно» ~ «Зоріні», «Кемерово» ~ «Кемерові»): same stem, new ending."""
+    if not term_word[:1].isupper() or _known_common(term_word, lang) or _known_common(text_word, lang):
+        return False
+    a, b = fold(term_word), fold(text_word)
+    common = 0
+    while common < min(len(a), len(b)) and a[common] == b[common]:
+        common += 1
+    return common >= max(4, len(a) - 2) and len(b) - common <= 3 and b[common:].isalpha()
 
 
 def number_of(tag: Any) -> str:
