@@ -2,8 +2,10 @@
 
 The corpus (tests/data/terms/) was written from the glossary alone by a
 translator who had not read the code and edited by a second, strict
-editor; a random third of it is held out (``heldout_*.yaml``) and scored
-only for reports. Each case is realistic MT: `correct` ones must come
+editor. ``dev`` and ``dev2`` (the first held-out third, scored once and
+then used for development) guide the work; ``heldout`` was written later
+by new helpers who saw neither the code nor the earlier corpus, and is
+scored only for reports. Each case is realistic MT: `correct` ones must come
 out unchanged; `wrong` ones should come out as `expected` (or one of its
 `accept` variants), else at least be flagged and left as they were.
 

@@ -46,7 +46,7 @@ def decide(facts: Facts) -> Decision:
     if facts.quoted:
         return _flag("it is inside a quotation, whose words are the speaker's")
     if facts.other_entry:
-        return _flag(f"it reads as part of {facts.other_entry}, another glossary term")
+        return _flag(f"it reads as (part of) the rendering of {facts.other_entry}, another glossary term")
     if facts.qualifier:
         return _flag(f"«{facts.qualifier}» after it may make it another country's body")
     if facts.incomplete:

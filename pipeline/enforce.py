@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from pipeline.decide import Action, Facts, decide
-from pipeline.evidence import SourceTerm, calque_doubt, window_facts, word_span
+from pipeline.evidence import SourceTerm, calque_doubt, is_noun_adjunct, window_facts, word_span
 from pipeline.glossary.sense import applies
 from pipeline.locate import (
     Evidence,
@@ -67,7 +67,8 @@ def check_segment(source: str, hits: Sequence[TermHit], translation: str, glossa
         if not applies(entry, source, hit):
             checks.append(TermCheck(entry.id, TermStatus.OTHER_SENSE, Span(hit.start, hit.end)))
             continue
-        terms.append(SourceTerm(hit, entry, target, locate(entry, target, hit, translation, text_words, lang)))
+        located = locate(entry, target, hit, translation, text_words, lang)
+        terms.append(SourceTerm(hit, entry, target, located, noun_adjunct=is_noun_adjunct(source, hit.start, hit.end)))
 
     accepted = [(loc.start, loc.end) for term in terms for loc in term.located if loc.evidence.accepted]
     claims: dict[tuple[int, int], set[str]] = defaultdict(set)  # wrong-rendering windows, by the entries that claim them

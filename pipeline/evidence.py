@@ -8,6 +8,7 @@ rendering, or be a calque that could also be a paraphrase.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -56,6 +57,30 @@ class SourceTerm:
     entry: GlossaryEntry
     target: TargetTerm
     located: list[Located] = field(default_factory=list)
+    # The English term modifies the noun after it («a POW exchange»): its number says nothing about the translation's.
+    noun_adjunct: bool = False
+
+
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    "a an the of in on at to for from with by as and or but nor was is were are be been has had have will would "
+    "can could may might must should who whom whose which that this these those said says told after before "
+    "during since until while when where if than then also not".split()
+)
+
+
+_DETERMINERS = frozenset("a an the this that his her its their our my your each every".split())
+
+
+def is_noun_adjunct(source: str, start: int, end: int) -> bool:
+    """Is the term between a determiner and a lowercase content word («a POW exchange»), so likely modifying it?"""
+    before = re.search(r"([A-Za-z]+)[ \t]+$", source[:start])
+    following = re.match(r"[ \t]+([a-z][a-z-]*)", source[end:])
+    return (
+        before is not None
+        and before.group(1).lower() in _DETERMINERS
+        and following is not None
+        and following.group(1) not in _ENGLISH_FUNCTION_WORDS
+    )
 
 
 def _extend(term: SourceTerm, loc: Located, text_words: Sequence[Word], text: str, lang: str) -> tuple[int, int]:
@@ -182,12 +207,18 @@ def _modifies(word: str, following: str, lang: str) -> bool:
     return any(a.form == n.form and (not a.gender or not n.gender or a.gender == n.gender) for a in adjective for n in noun)
 
 
-def _other_entry(entry: GlossaryEntry, text_words: Sequence[Word], start: int, end: int, glossary: Glossary, lang: str) -> str:
-    """Is the window part of a longer approved rendering of another entry here («Национальная гвардия Украины»)?"""
+def _other_entry(
+    entry: GlossaryEntry, text_words: Sequence[Word], start: int, end: int, glossary: Glossary, lang: str, exact: bool
+) -> str:
+    """Is the window part of a longer approved rendering of another entry here («Национальная гвардия Украины»)?
+
+    ``exact``: or is it, word for word, another entry's rendering («строкова
+    служба» for “military service”: a narrower term the translator chose)?
+    """
     keys = set().union(*(lemmas(w.text, lang) for w in text_words[start:end]))
     for other in _renderings_by_lemma(glossary, lang, frozenset(keys)):
         other_id, rendering, size = other
-        if other_id == entry.id or size <= end - start:
+        if other_id == entry.id or size < end - start or (size == end - start and not exact):
             continue
         for i, j in find_phrase(rendering, text_words[max(0, start - size) : end + size], lang):
             i += max(0, start - size)
@@ -341,7 +372,7 @@ def window_facts(
     facts = Facts(
         evidence=loc.evidence,
         quoted=_quoted(translation, span.start, span.end) or _quoted(source, term.hit.start, term.hit.end),
-        other_entry=_other_entry(entry, text_words, start, end, glossary, lang),
+        other_entry=_other_entry(entry, text_words, start, end, glossary, lang, exact=loc.evidence is not Evidence.AVOIDED),
         qualifier=_qualifier(target, text_words, end, translation, lang),
         contested=contested,
         surplus=surplus,

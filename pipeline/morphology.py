@@ -199,7 +199,8 @@ def inflect_word(parse: Any, grammemes: set[str], lang: str) -> str | None:
         return str(parse.word)  # a nominative listed without its case
     if not forms:
         return None
-    return _modern_ukrainian([f.word for f in forms], parse.tag.POS, wanted, "anim" in parse.tag)
+    # The dictionary writes the apostrophe in ASCII; Ukrainian typography (and the glossary) use ’.
+    return _modern_ukrainian([f.word for f in forms], parse.tag.POS, wanted, "anim" in parse.tag).replace("'", "’")
 
 
 def _modern_ukrainian(forms: list[str], pos: str | None, grammemes: set[str], animate: bool) -> str:

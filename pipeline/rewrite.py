@@ -35,6 +35,7 @@ from pipeline.morphology import (
     gender_of,
     is_known,
     lemmas,
+    match_case,
     number_of,
     parses,
     words,
@@ -111,7 +112,7 @@ def plan_replacement(
         return Replacement(forms=forms, form_problem=problem, suggestion=suggestion)
     if len(forms) > 1:
         return Replacement(forms=forms)
-    new = suggestion
+    new = _keep_own_forms(suggestion, text_words[start:end], lang)
     new_gender = head_gender(approved, lang) or gender
     cases = {o.case for o in options}
     old = sorted(options, key=_order)[0]
@@ -323,6 +324,37 @@ def _tail_present(item: Shape, present: set[str], lang: str) -> bool:
     return bool(tail) and all(lemmas(w.text, lang) & present for w in tail)
 
 
+def _keep_own_forms(new: str, window: Sequence[Word], lang: str) -> str:
+    """``new`` with the translator's own form of a word where the dictionary lists two for the same slot.
+
+    «у Волчому Яру» → «у Вовчому Яру», not «Ярі»: a word of the window that is
+    a form of the new word's lexeme, in every case, number and gender the new
+    word may be in, is just as right, and it is what the translator wrote.
+    """
+
+    def slots(word: str, lexeme: tuple[str, str | None]) -> set[tuple[str, str, str]]:
+        return {
+            (case_of(p.tag), number_of(p.tag), gender_of(p.tag))
+            for p in parses(word, lang)
+            if (p.normal_form, p.tag.POS) == lexeme
+        }
+
+    out, last = [], 0
+    for word in words(new):
+        found = parses(word.text, lang)
+        kept = word.text
+        if found:
+            lexeme = (found[0].normal_form, found[0].tag.POS)
+            wanted = slots(word.text, lexeme)
+            for own in window:
+                if own.text.lower() != word.text.lower() and wanted and wanted <= slots(own.text, lexeme):
+                    kept = match_case(word.text, own.text.lower())
+                    break
+        out.append(new[last : word.start] + kept)
+        last = word.end
+    return "".join(out) + new[last:]
+
+
 def _order(reading: Reading) -> tuple[int, str]:
     return CASES.index(reading.case), reading.number
 
@@ -335,7 +367,8 @@ def _readings(
     if loc.evidence is Evidence.LATIN:
         last = (term.hit.surface.split() or [""])[-1].removesuffix("'s").removesuffix("’s")
         number = "plur" if last and singular(last) != last else "sing"
-        return {Reading(case, number) for case in CASES}, None, ""
+        numbers = ("sing", "plur") if number == "sing" and term.noun_adjunct else (number,)
+        return {Reading(case, n) for case in CASES for n in numbers}, None, ""
     for analysis in loc.analyses or (lang,):
         if loc.evidence is Evidence.AVOIDED and start == loc.start and end == loc.end:
             text_shape = shape(loc.phrase, analysis, nominative=True)

@@ -90,6 +90,30 @@ _ACCUSATION_STEMS = {
 _POSSESSIVES = {"ru": ("его", "ее", "её", "их"), "uk": ("його", "її", "їх", "їхній")}
 
 
+# «по данным фонда», «за словами командира»: a source of information, always in the genitive.
+_GENITIVE_LOCUTIONS = {
+    "ru": {
+        ("по", "данным"),
+        ("по", "словам"),
+        ("по", "мнению"),
+        ("по", "оценкам"),
+        ("по", "подсчетам"),
+        ("по", "информации"),
+        ("по", "сведениям"),
+        ("со", "слов"),
+        ("по", "версии"),
+    },
+    "uk": {
+        ("за", "даними"),
+        ("за", "словами"),
+        ("на", "думку"),
+        ("за", "оцінками"),
+        ("за", "підрахунками"),
+        ("за", "інформацією"),
+        ("зі", "слів"),
+        ("за", "версією"),
+    },
+}
 _NEGATIONS = {"ru": ("не", "ни"), "uk": ("не", "ні")}
 # Letters whose name begins with a vowel sound when an acronym is read letter by letter (эль, эм, эс, эф...).
 
@@ -186,6 +210,10 @@ def narrow(
             governed = {"loct"}
     if governed:
         return {o for o in options if o.case in governed}
+    if previous is not None and first > 1:
+        locution = (fold(text_words[first - 2].text.lower()), fold(previous.text.lower()))
+        if locution in _GENITIVE_LOCUTIONS.get(lang, set()):
+            return {o for o in options if o.case == "gent"}
     if previous is not None and previous.text.lower() in _CONJUNCTIONS.get(lang, ()) and first > 1:
         # Coordinated phrases share their case: «в дезертирстве и предательстве».
         conjunct = text_words[first - 2]
@@ -365,6 +393,15 @@ def outside_agreement(
                 if form is None:
                     return [], "the relative pronoun after it would have to change gender"
                 changes.append(WordChange(end, form))
+                # The pronoun as its clause's subject («прокуратури, яка досі не відповіла»): its predicate follows.
+                clause_subject = Reading("nomn", "sing", old.gender)
+                for k in _predicates(text_words, end + 1, text, {clause_subject}, lang):
+                    if any(_may_be_subject(text_words[m].text, lang) for m in range(end + 1, k)):
+                        return [], "the relative clause after it may have its own subject"
+                    verb = _regender(text_words[k].text, clause_subject, new_gender, lang, ("VERB", "PRTS", "ADJS"))
+                    if verb is None:
+                        return [], f"the predicate «{text_words[k].text}» of the relative clause would have to change gender"
+                    changes.append(WordChange(k, verb))
         if old.case == "nomn":
             after = text[text_words[end - 1].end :].lstrip()
             if after.startswith((",", "—", "–", "(")):
@@ -403,6 +440,11 @@ def outside_agreement(
         if preposition is not None:
             changes.append(preposition)
     return changes, ""
+
+
+def _may_be_subject(word: str, lang: str) -> bool:
+    """Can ``word`` be a nominative noun or pronoun («який я бачив»)?"""
+    return any(case_of(p.tag) == "nomn" for p in common_parses(word, lang, ("NOUN", "NPRO")))
 
 
 def _gendered_verbs(text_words: Sequence[Word], gender: str, lang: str) -> list[int]:

@@ -8,6 +8,7 @@ see bench/term_corpus.py for how it is scored beside its baselines.
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import pytest
 from support import ROOT
@@ -134,6 +135,34 @@ FIXES = [
         "Він воював на Донбасі.",
         id="russian-form-in-ukrainian",
     ),
+    pytest.param(
+        "uk",
+        "He wrote to the military prosecutor's office, which never replied.",
+        "Він написав до офісу військового прокурора, який так і не відповів.",
+        "Він написав до військової прокуратури, яка так і не відповіла.",
+        id="relative-clause-predicate",  # not «яка так і не відповів»
+    ),
+    pytest.param(
+        "uk",
+        "Marines from Primorye were sent there.",
+        "Туди відправили морських піхотинців з Приморя.",
+        "Туди відправили морських піхотинців з Примор’я.",
+        id="typographic-apostrophe",  # the dictionary's ASCII apostrophe is not written into the text
+    ),
+    pytest.param(
+        "uk",
+        "A school was hit in Volchiy Yar.",
+        "У Волчому Яру влучили в школу.",
+        "У Вовчому Яру влучили в школу.",
+        id="translators-own-form",  # «Яру» and «Ярі» are both locatives of «яр»: the translator's stays
+    ),
+    pytest.param(
+        "ru",
+        "According to the Free Buryatia Foundation, the men were sent back.",
+        "По данным Free Buryatia Foundation, мужчин отправили обратно.",
+        "По данным фонда «Свободная Бурятия», мужчин отправили обратно.",
+        id="source-locution-genitive",  # «по данным» takes the genitive, not the passive agent's instrumental
+    ),
 ]
 
 
@@ -217,6 +246,18 @@ KEEP = [
     pytest.param("ru", "In general, they do not care.", "В целом им все равно.", id="in-general"),
     pytest.param("ru", "The garrison court ruled against him.", "Суд вынес решение против него.", id="shortened-mention"),
     pytest.param("ru", "The garrison court ruled against him.", "Московский суд вынес решение против него.", id="named-court"),
+    pytest.param(
+        "uk",
+        "He joined the army instead of doing his military service.",
+        "Він пішов в армію замість строкової служби.",
+        id="narrower-glossary-term",  # «строкова служба» is another entry's term: the translator's choice
+    ),
+    pytest.param(
+        "ru",
+        "He came back in a POW swap in May.",
+        "Он вернулся в мае в ходе обмена POW.",
+        id="noun-adjunct-number-unknown",  # “a POW swap”: one prisoner or many? flagged, not guessed
+    ),
 ]
 
 
@@ -377,3 +418,54 @@ def test_corpus_recall_does_not_fall(lang: str) -> None:
     wrong = [case for case_lang, case in DEV if case_lang == lang and case["kind"] == "wrong"]
     fixed = sum(1 for case in wrong if outcome(lang, case)[0] == "fixed")
     assert fixed / len(wrong) >= {"ru": 0.66, "uk": 0.6}[lang], f"{fixed}/{len(wrong)}"
+
+
+# --- two terms, one set of words -------------------------------------------------------------------
+
+SMALL = """
+domain: test
+entries:
+  - id: alpha-unit
+    term: alpha unit
+    type: term
+    definition: A test unit.
+    source: "test"
+    ru: {term: альфа-отряд, avoid: [особый отряд]}
+    uk: {term: альфа-загін}
+  - id: rapid-team
+    term: rapid team
+    type: term
+    definition: A test team.
+    source: "test"
+    ru: {term: спецгруппа, avoid: [отряд быстрого реагирования]}
+    uk: {term: спецгрупа}
+  - id: discharge
+    term: discharge from service
+    type: term
+    definition: A test dismissal.
+    source: "test"
+    ru: {term: увольнение с военной службы, head: увольнение, tail: с военной службы, avoid: [отставка]}
+    uk: {term: звільнення з військової служби, head: звільнення, tail: з військової служби, avoid: [відставка]}
+"""
+
+
+@pytest.fixture
+def small_glossary(tmp_path: Path) -> Glossary:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL, "utf-8")
+    return load_glossary([path])
+
+
+def test_overlapping_wrong_renderings_of_two_terms_are_flagged_not_garbled(small_glossary: Glossary) -> None:
+    source = "The alpha unit and the rapid team arrived."
+    mt = "Прибыл особый отряд быстрого реагирования."
+    result = check_segment(source, TermMatcher(small_glossary).find(source), mt, small_glossary, "ru")
+    assert result.text == mt
+    assert {c.entry_id for c in result.checks if c.status is TermStatus.REVIEW} == {"alpha-unit", "rapid-team"}
+
+
+def test_a_tail_already_there_is_not_said_twice(small_glossary: Glossary) -> None:
+    source = "He asked for a discharge from service."
+    mt = "Он попросил об отставке с военной службы."
+    result = check_segment(source, TermMatcher(small_glossary).find(source), mt, small_glossary, "ru")
+    assert result.text == "Он попросил об увольнении с военной службы."
