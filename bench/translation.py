@@ -30,7 +30,7 @@ def ensure_model() -> Path:
     BUILD.mkdir(parents=True, exist_ok=True)
     sp_model = train_sentencepiece(training_sentences(), 8000)
     archive = build_argosmodel(BUILD, "en", "ru", shape=ModelShape.argos(), seed=3, sp_model=sp_model)
-    from pipeline.models import install_file
+    from pipeline.packages import install_file
 
     install_file(archive, packages, ["en-ru"])
     archive.unlink()

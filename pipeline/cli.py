@@ -246,8 +246,8 @@ def qa_command(
 
     Example: pipeline qa locales/ --lang ru --strict
     """
-    from pipeline.audit import audit, github_annotation
     from pipeline.glossary.load import load_glossary
+    from pipeline.qa import audit, github_annotation
 
     if fmt not in ("text", "github"):
         raise UsageError(f"unknown format {fmt!r}; use text or github")

@@ -18,7 +18,7 @@ from pipeline.glossary.check import check_glossary
 from pipeline.glossary.edit import import_csv
 from pipeline.glossary.load import load_glossary
 from pipeline.glossary.match import TermMatcher
-from pipeline.glossary.render import render_template
+from pipeline.glossary.template import render_template
 from pipeline.ingest import find_articles, read_articles
 from pipeline.model import GlossaryEntry, TermHit
 
@@ -172,13 +172,13 @@ def export_command(
     """
     entries = load_glossary(_glossary_paths(glossary))
     if fmt == "tbx":
-        from pipeline.formats.tbx import render_tbx
+        from pipeline.glossary.tbx import render_tbx
 
         text = render_tbx(entries)
     elif fmt == "csv":
         if lang not in ("ru", "uk"):
             raise UsageError("a csv export is for one target language; add --lang ru or --lang uk")
-        from pipeline.formats.glossary_csv import render_glossary_csv
+        from pipeline.glossary.sheet import render_glossary_csv
 
         text = render_glossary_csv(entries, lang)
     else:

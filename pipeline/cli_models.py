@@ -13,7 +13,7 @@ import typer
 from pipeline.cliutil import err, out, user_errors
 from pipeline.errors import PipelineError, UsageError
 from pipeline.languages import check_lang
-from pipeline.models import download, fetch_index, find_model, install_file, list_models, packages_dir, remove_model
+from pipeline.packages import download, fetch_index, find_model, install_file, list_models, packages_dir, remove_model
 
 models_app = typer.Typer(help="List, install and remove offline translation models (Argos packages).", no_args_is_help=True)
 

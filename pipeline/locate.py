@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.glossary.match import singular
-from pipeline.glossary.render import render_template
+from pipeline.glossary.template import render_template
 from pipeline.model import EntryType, GlossaryEntry, TargetTerm, TermHit
 from pipeline.morphology import MODIFIERS, NOUNS, Word, common_parses, fold, is_known, lemmas, same_lexeme, words
 from pipeline.phrase import GOVERNMENT, shape

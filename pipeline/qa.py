@@ -1,144 +1,121 @@
-"""Per-segment QA: small independent checks, listed in one table.
+"""`pipeline qa`: re-check review files as they stand after human editing.
 
-Each check takes the English source, the translation and the target
-language and returns findings a translator understands: what is wrong and
-what was expected. Term checks live in ``enforce``; these look at
-everything else.
+For every translated entry of every PO file: the source's glossary terms
+must be rendered with approved forms (by lemma), no avoided rendering may
+remain, the per-segment QA checks must pass, and one source term must be
+rendered the same way across the whole corpus.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 
-from pipeline.model import Finding, Severity
-
-Check = Callable[[str, str, str], list[Finding]]
-
-_EN_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]\d)|(?<![\w.,])\d+(?:\.\d+)?(?![\d])")
-# Russian/Ukrainian: groups of three after a space, NBSP or narrow NBSP; decimal comma.
-_LOCAL_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?!\d)|(?<![\w.,])\d+(?:[.,]\d+)?(?!\d)")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN = re.compile(r"[A-Za-z]")
-_WORD = re.compile(r"[\w’'-]+")
-LOCALE_QUOTES = {"ru": ("«", "»"), "uk": ("«", "»")}
+from pipeline.checks import run_checks
+from pipeline.enforce import check_segment
+from pipeline.errors import InputError
+from pipeline.formats.po import KIND_FLAGS, read_po
+from pipeline.glossary.match import TermMatcher
+from pipeline.model import Finding, Glossary, Severity, TermStatus
+from pipeline.morphology import SUPPORTED
 
 
-def _finding(check: str, severity: Severity, message: str) -> Finding:
-    return Finding("", None, severity, check, message)
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    """Findings over a set of review files."""
+
+    files: tuple[str, ...]
+    entries: int
+    findings: tuple[Finding, ...]
+
+    def failed(self, strict: bool) -> bool:
+        worst = {f.severity for f in self.findings}
+        return Severity.ERROR in worst or (strict and Severity.WARNING in worst)
 
 
-def _english_numbers(text: str) -> Counter[Decimal]:
-    values: Counter[Decimal] = Counter()
-    for match in _EN_NUMBER.finditer(text):
-        try:
-            values[Decimal(match.group().replace(",", ""))] += 1
-        except InvalidOperation:
-            continue
-    return values
+def review_files(paths: Sequence[Path], lang: str | None = None) -> list[Path]:
+    """PO files under ``paths`` (folders searched recursively), optionally one language's."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(path.rglob("*.po")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError("no such file or folder; check the path", str(path))
+    if lang is not None:
+        found = [p for p in found if p.parent.name == lang or p.stem.endswith(f".{lang}")]
+    if not found:
+        raise InputError("no review files (.po) here; run `pipeline run` first", str(paths[0]) if paths else None)
+    return list(dict.fromkeys(found))
 
 
-def _local_numbers(text: str) -> Counter[Decimal]:
-    values: Counter[Decimal] = Counter()
-    for match in _LOCAL_NUMBER.finditer(text):
-        raw = re.sub(r"[ \u00a0\u202f]", "", match.group()).replace(",", ".")
-        try:
-            values[Decimal(raw)] += 1
-        except InvalidOperation:
-            continue
-    return values
+def audit(paths: Iterable[Path], glossary: Glossary, lang: str | None = None) -> AuditReport:
+    """Check every translated entry of the review files; see the module docstring."""
+    files = review_files(list(paths), lang)
+    matcher = TermMatcher(glossary)
+    findings: list[Finding] = []
+    renderings: dict[tuple[str, str], dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
+    entries = 0
+    for path in files:
+        catalog = read_po(path)
+        file_lang = catalog.metadata.get("Language") or path.parent.name
+        for entry in catalog:
+            if entry.obsolete or not entry.msgstr or any(flag in entry.flags for flag in KIND_FLAGS.values()):
+                continue
+            entries += 1
+            where = {"path": str(path), "line": entry.linenum}
+            segment = [replace(f, **where) for f in run_checks(entry.msgid, entry.msgstr, file_lang)]
+            if file_lang in SUPPORTED:
+                result = check_segment(entry.msgid, matcher.find(entry.msgid), entry.msgstr, glossary, file_lang)
+                for check in result.checks:
+                    if check.status is TermStatus.FIXED:
+                        segment.append(
+                            Finding(
+                                str(path),
+                                entry.linenum,
+                                Severity.ERROR,
+                                "term-avoided",
+                                f"«{check.found}» is a wrong rendering of {check.entry_id}; use «{check.fixed_to}»",
+                                check.entry_id,
+                            )
+                        )
+                    elif check.status in (TermStatus.APPROVED, TermStatus.ALTERNATIVE) and check.rendering:
+                        renderings[(file_lang, check.entry_id)][check.rendering].append((str(path), entry.linenum))
+                segment += [replace(f, **where) for f in result.findings if f.check in ("term-missing", "term-needs-review")]
+            findings += segment
+    findings += _inconsistencies(renderings)
+    findings.sort(key=lambda f: (f.path, f.line or 0, f.check))
+    return AuditReport(tuple(str(p) for p in files), entries, tuple(findings))
 
 
-def check_numbers(source: str, target: str, lang: str) -> list[Finding]:
-    """Every number of the source is in the translation, whatever the locale's separators."""
-    from babel.numbers import format_decimal
-
-    missing = _english_numbers(source) - _local_numbers(target)
-    return [
-        _finding(
-            "numbers",
-            Severity.WARNING,
-            f"number {value:,} of the source is not in the translation (in {lang}: {format_decimal(value, locale=lang)})",
-        )
-        for value in sorted(missing)
-    ]
-
-
-def check_untranslated(source: str, target: str, lang: str) -> list[Finding]:
-    """A translation that is the source again, or mostly English words in a Cyrillic language."""
-    if not target.strip():
-        return []
-    if target.strip().casefold() == source.strip().casefold() and _LATIN.search(source):
-        return [_finding("untranslated", Severity.WARNING, "the translation is the English source copied")]
-    letters = sum(1 for ch in target if ch.isalpha())
-    # Names stay Latin in good translations (Mediazona, The Moscow Times); ordinary
-    # lower-case English words do not.
-    english = sum(len(w) for w in _WORD.findall(target) if _LATIN.match(w) and w[0].islower() and not _CYRILLIC.search(w))
-    if lang in LOCALE_QUOTES and letters >= 12 and english / letters > 0.5:
-        message = f"most of it is English words ({english} of {letters} letters); is it translated?"
-        return [_finding("untranslated", Severity.WARNING, message)]
-    return []
-
-
-def check_mixed_script(source: str, target: str, lang: str) -> list[Finding]:
-    """Latin look-alike letters inside Cyrillic words (a Latin o in «вoенный»)."""
+def _inconsistencies(renderings: dict[tuple[str, str], dict[str, list[tuple[str, int]]]]) -> list[Finding]:
+    """A term rendered more than one accepted way across the corpus: a warning at each minority use."""
     out = []
-    # Parts of a compound may be in different scripts («Telegram-канал»); one part may not.
-    for word in dict.fromkeys(part for w in _WORD.findall(target) for part in w.split("-")):
-        if _CYRILLIC.search(word) and _LATIN.search(word):
-            latin = "".join(sorted(set(_LATIN.findall(word))))
-            out.append(_finding("mixed-script", Severity.ERROR, f"«{word}» mixes Latin letters ({latin}) into a Cyrillic word"))
+    for (lang, entry_id), uses in sorted(renderings.items()):
+        if len(uses) < 2:
+            continue
+        ranked = sorted(uses.items(), key=lambda item: -len(item[1]))
+        main, main_uses = ranked[0]
+        for rendering, places in ranked[1:]:
+            for path, line in places:
+                out.append(
+                    Finding(
+                        path,
+                        line,
+                        Severity.WARNING,
+                        "consistency",
+                        f"{entry_id} is rendered «{rendering}» here but «{main}» in {len(main_uses)} other places ({lang})",
+                        entry_id,
+                    )
+                )
     return out
 
 
-def check_quotes(source: str, target: str, lang: str) -> list[Finding]:
-    """Quotation marks balanced, and the locale's own (« ») rather than English ones."""
-    out = []
-    opening, closing = LOCALE_QUOTES.get(lang, ("“", "”"))
-    if target.count(opening) != target.count(closing):
-        out.append(
-            _finding(
-                "quotes",
-                Severity.WARNING,
-                f"unbalanced {opening} {closing}: {target.count(opening)} opening, {target.count(closing)} closing",
-            )
-        )
-    if target.count('"') % 2:
-        out.append(_finding("quotes", Severity.WARNING, 'an odd number of " marks: a quotation is not closed'))
-    if lang in LOCALE_QUOTES and any(q in target for q in ('"', "“", "”")):
-        out.append(_finding("quotes", Severity.WARNING, f"English quotation marks; {lang} uses {opening}…{closing}"))
-    return out
-
-
-def check_length(source: str, target: str, lang: str) -> list[Finding]:
-    """A translation far shorter or longer than usual for its source."""
-    if len(source) < 20 or not target.strip():
-        return []
-    ratio = len(target) / len(source)
-    if ratio < 0.5 or ratio > 2.2:
-        return [
-            _finding(
-                "length",
-                Severity.WARNING,
-                f"the translation is {ratio:.1f}x the source's length; something may be missing or added",
-            )
-        ]
-    return []
-
-
-CHECKS: dict[str, Check] = {
-    "numbers": check_numbers,
-    "untranslated": check_untranslated,
-    "mixed-script": check_mixed_script,
-    "quotes": check_quotes,
-    "length": check_length,
-}
-
-
-def run_checks(source: str, target: str, lang: str) -> list[Finding]:
-    """Every check in the table, on one segment."""
-    if not target.strip():
-        return []
-    return [finding for check in CHECKS.values() for finding in check(source, target, lang)]
+def github_annotation(finding: Finding) -> str:
+    """A GitHub Actions workflow command that shows the finding on the file's line."""
+    level = {"error": "error", "warning": "warning"}.get(finding.severity.value, "notice")
+    message = finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{level} file={finding.path},line={finding.line or 1},title={finding.check}::{message}"

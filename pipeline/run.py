@@ -11,6 +11,7 @@ import polib
 
 from pipeline import __version__
 from pipeline.cache import TranslationCache, default_cache_path
+from pipeline.checks import run_checks
 from pipeline.enforce import check_segment
 from pipeline.engines import install_hint, load_engine
 from pipeline.engines.base import Engine
@@ -22,14 +23,13 @@ from pipeline.formats.tsv import render_tsv
 from pipeline.formats.xliff import render_xliff
 from pipeline.glossary.load import load_glossary
 from pipeline.glossary.match import TermMatcher
-from pipeline.glossary.render import render_template
 from pipeline.glossary.sense import applies
+from pipeline.glossary.template import render_template
 from pipeline.ingest import find_articles, read_articles
 from pipeline.languages import SOURCE_LANG
 from pipeline.merge import merge_catalog
 from pipeline.model import Article, Glossary, Notice, TermHit, Translation
 from pipeline.morphology import SUPPORTED as SUPPORTED_MORPHOLOGY
-from pipeline.qa import run_checks
 from pipeline.review import units_from_catalog
 
 # (target language, segments done, segments to translate)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.audit import review_files
 from pipeline.formats.po import is_reviewed, read_po
 from pipeline.formats.tmx import render_tmx
+from pipeline.qa import review_files
 
 
 def export_tm(paths: Sequence[Path]) -> tuple[str, int]:

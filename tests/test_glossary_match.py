@@ -10,7 +10,7 @@ from support import ROOT, SEED_FILES
 
 from pipeline.glossary.load import load_glossary
 from pipeline.glossary.match import TermMatcher, singular
-from pipeline.glossary.render import ordinal, render_template
+from pipeline.glossary.template import ordinal, render_template
 from pipeline.ingest import read_article
 from pipeline.model import TermHit
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import PipelineError, UsageError
-from pipeline.models import InstalledModel, find_model, list_models, packages_dir
+from pipeline.packages import InstalledModel, find_model, list_models, packages_dir
 
 # Segments longer than this many source tokens are cut at clause boundaries:
 # the models were trained on sentences, and CTranslate2 would otherwise

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipeline.glossary.load import build_glossary, glossary_files, parse_file
 from pipeline.glossary.match import tokenize
-from pipeline.glossary.render import PLACEHOLDER, placeholders
+from pipeline.glossary.template import PLACEHOLDER, placeholders
 from pipeline.model import EntryType, Finding, Glossary, GlossaryEntry, Severity, TargetTerm
 
 # Letters that exist in one of the two alphabets only.

@@ -11,9 +11,9 @@ import yaml
 
 from pipeline.errors import ConfigError, InputError
 from pipeline.files import read_sheet, write_atomic
-from pipeline.formats.glossary_csv import read_import_csv
 from pipeline.glossary.check import check_entries
 from pipeline.glossary.load import build_glossary, glossary_files, parse_file
+from pipeline.glossary.sheet import read_import_csv
 from pipeline.model import Severity
 from pipeline.yamlio import FAST_LOADER
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from pipeline.models import fetch_index, list_models
+from pipeline.packages import fetch_index, list_models
 
 
 def listed(cli: Callable[..., Result], folder: Path) -> list[dict[str, object]]:
