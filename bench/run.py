@@ -9,6 +9,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import glossary_match
+import review_scale
 import segmentation
 import term_corpus
 import terms
@@ -19,6 +20,7 @@ BENCHES = {
     "Glossary term matching (synthetic glossaries, 1 MB)": glossary_match.run,
     "Terms in the translation: the independent corpus (precision, recall, baselines)": term_corpus.run,
     "Terms in the translation: speed (verification and enforcement)": terms.run,
+    "Review files for a huge article (no sentence ends; PO, XLIFF, TSV, HTML)": review_scale.run,
     "Translation (Argos-sized model, en→ru)": translation.run,
 }
 

@@ -15,6 +15,7 @@ import resource
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,11 +153,15 @@ def cached(packages: Path, length: int) -> dict[str, object]:
         middle = time.perf_counter()
         second = run(request, "2026-01-01 00:00+0000")
         ended = time.perf_counter()
+        forced = run(replace(request, force=True), "2026-01-01 00:00+0000")
+        rendered = time.perf_counter()
     return {
         "first": middle - started,
         "second": ended - middle,
+        "forced": rendered - ended,
         "translated": first.translated,
-        "hits": second.cache_hits,
+        "skipped": second.skipped,
+        "hits": forced.cache_hits,
     }
 
 

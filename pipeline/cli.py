@@ -52,6 +52,10 @@ def main(
 def segment(
     files: Annotated[list[Path], typer.Argument(help="Article files (.txt, .md, .html) or folders of them.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    fix_comments: Annotated[
+        bool,
+        typer.Option("--fix-comments", help="Rewrite each PO's notes from fresh checks and render its other formats again."),
+    ] = False,
 ) -> None:
     """Show how articles split into blocks and sentence segments, with their ids.
 
@@ -112,6 +116,14 @@ def run_command(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Translate everything again; store nothing.")] = False,
     formats: Annotated[str, typer.Option("--formats", help="Review formats to write: po,xliff,tsv,html.")] = "po,xliff,tsv,html",
     tm: Annotated[Path | None, typer.Option("--tm", help="TMX memory: exact matches are used before MT.")] = None,
+    xliff_mt: Annotated[
+        str,
+        typer.Option(
+            "--xliff-mt",
+            help="Where XLIFF puts unreviewed MT: target (pre-translated), or alt-trans (a suggestion; for OmegaT).",
+        ),
+    ] = "target",
+    force: Annotated[bool, typer.Option("--force", help="Write every article again, even if nothing changed.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; warnings and errors only.")] = False,
 ) -> None:
     """Segment and translate articles and write review files, keeping reviewed work.
@@ -129,6 +141,8 @@ def run_command(
         use_cache=not no_cache,
         formats=parse_formats(formats),
         tm=tm,
+        xliff_mt=parse_xliff_mt(xliff_mt),
+        force=force,
     )
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
     with progress_bar(disabled=quiet) as progress:
@@ -140,13 +154,15 @@ def run_command(
         out.print(
             f"{len(report.articles)} articles, {segments} segments; {report.translated} translated, "
             f"{report.cache_hits} from cache, {report.tm_hits} from memory; {len(report.written)} review files in {out_dir}/; "
-            f"{report.reviewed_kept} reviewed translations kept ({report.signature})",
+            f"{report.reviewed_kept} reviewed translations kept"
+            + (f"; {report.skipped} unchanged (article, language) pairs skipped" if report.skipped else "")
+            + f" ({report.signature})",
             markup=False,
         )
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
-    from pipeline.run import FORMATS
+    from pipeline.formats import FORMATS
 
     chosen = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
     unknown = [f for f in chosen if f not in FORMATS]
@@ -155,22 +171,41 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return chosen
 
 
+def parse_xliff_mt(text: str) -> str:
+    from pipeline.formats import XLIFF_MT_PLACES
+
+    if text not in XLIFF_MT_PLACES:
+        raise UsageError(f"unknown --xliff-mt {text!r}; choose target or alt-trans")
+    return text
+
+
 @app.command("import")
 @user_errors
 def import_command(
     reviewed: Annotated[Path, typer.Argument(help="A reviewed .xlf/.xliff (from a CAT tool) or .tsv (from a spreadsheet).")],
     po: Annotated[Path | None, typer.Option("--po", help="The canonical PO file (default: the .po beside it).")] = None,
+    glossary: Annotated[
+        list[Path] | None, typer.Option("--glossary", "-g", help="Glossary files or folders (default: glossary/ if present).")
+    ] = None,
 ) -> None:
     """Bring approved translations from a reviewed XLIFF or TSV file into the canonical PO file.
 
     Conflicts (a changed English source, a different approved translation) are listed, not guessed; exit 1 if any.
+    Then every review file of the article (PO, XLIFF, TSV, HTML) is rendered again, its checks worked out afresh.
 
     Example: pipeline import locales/ru/meduza-contract-soldiers.xlf
     """
+    from pipeline.review_files import refresh
     from pipeline.review_import import import_reviewed
+    from pipeline.run import load_run_glossary
 
     report = import_reviewed(reviewed, po)
-    out.print(f"{report.po_path}: {report.applied} approved translations imported, {report.already} already there", markup=False)
+    written = refresh(report.po_path, load_run_glossary(tuple(glossary) if glossary else None))
+    out.print(
+        f"{report.po_path}: {report.applied} approved translations imported, {report.already} already there; "
+        f"{len(written.paths)} review files brought up to date",
+        markup=False,
+    )
     for conflict in report.conflicts:
         err.print(f"conflict: {conflict}", markup=False)
     if report.conflicts:
@@ -239,6 +274,10 @@ def qa_command(
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")] = False,
     fmt: Annotated[str, typer.Option("--format", help="text, or github (annotations for GitHub Actions).")] = "text",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    fix_comments: Annotated[
+        bool,
+        typer.Option("--fix-comments", help="Rewrite each PO's notes from fresh checks and render its other formats again."),
+    ] = False,
 ) -> None:
     """Re-check review files after editing: approved terms, avoided renderings, QA, consistency.
 
@@ -251,7 +290,14 @@ def qa_command(
 
     if fmt not in ("text", "github"):
         raise UsageError(f"unknown format {fmt!r}; use text or github")
-    report = audit(paths, load_glossary(list(glossary or [Path("glossary")])), lang)
+    loaded = load_glossary(list(glossary or [Path("glossary")]))
+    report = audit(paths, loaded, lang)
+    if fix_comments:
+        from pipeline.review_files import refresh
+
+        for path in report.files:
+            refresh(Path(path), loaded)
+        err.print(f"notes and review files brought up to date for {len(report.files)} PO files", markup=False)
     if as_json:
         rows = [{**asdict(f), "severity": f.severity.value} for f in report.findings]
         json.dump({"files": report.files, "entries": report.entries, "findings": rows}, sys.stdout, ensure_ascii=False, indent=2)

@@ -53,12 +53,19 @@ class Enforced:
         return self.text != self.raw
 
 
-def check_segment(source: str, hits: Sequence[TermHit], translation: str, glossary: Glossary, lang: str) -> Enforced:
-    """Verify every source term in ``translation`` and fix wrong renderings where certain; see the module docstring."""
+def check_segment(
+    source: str, hits: Sequence[TermHit], translation: str, glossary: Glossary, lang: str, fix: bool = True
+) -> Enforced:
+    """Verify every source term in ``translation`` and fix wrong renderings where certain; see the module docstring.
+
+    ``fix=False`` for a person's translation: nothing is changed; what would
+    have been fixed is reported as ``WRONG`` with the form to use.
+    """
     by_id = glossary.by_id()
     text_words = words(translation)
     checks: list[TermCheck] = []
     terms: list[SourceTerm] = []
+    located_by_surface: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[Located]] = {}
     for hit in hits:
         entry = by_id.get(hit.entry_id)
         target = entry.target(lang) if entry is not None else None
@@ -67,7 +74,11 @@ def check_segment(source: str, hits: Sequence[TermHit], translation: str, glossa
         if not applies(entry, source, hit):
             checks.append(TermCheck(entry.id, TermStatus.OTHER_SENSE, Span(hit.start, hit.end)))
             continue
-        located = locate(entry, target, hit, translation, text_words, lang)
+        # The same term said again finds the same words: located once per distinct surface.
+        key = (entry.id, hit.surface, hit.groups)
+        if key not in located_by_surface:
+            located_by_surface[key] = locate(entry, target, hit, translation, text_words, lang)
+        located = list(located_by_surface[key])
         terms.append(SourceTerm(hit, entry, target, located, noun_adjunct=is_noun_adjunct(source, hit.start, hit.end)))
 
     accepted = [(loc.start, loc.end) for term in terms for loc in term.located if loc.evidence.accepted]
@@ -89,6 +100,8 @@ def check_segment(source: str, hits: Sequence[TermHit], translation: str, glossa
     for group in groups.values():
         outcomes += _check_group(group, source, translation, text_words, claims, glossary, lang)
     outcomes = _keep_other_renderings(_drop_colliding(outcomes), text_words, lang)
+    if not fix:
+        outcomes = [(_left_as_written(check), None) if plan is not None else (check, plan) for check, plan in outcomes]
     text, final = _apply(translation, text_words, outcomes)
     findings = tuple(f for check in final if (f := _check_finding(check, source, glossary, lang)) is not None)
     return Enforced(text=text, raw=translation, checks=tuple(final), findings=findings)
@@ -317,6 +330,11 @@ def _keep_other_renderings(
     return out
 
 
+def _left_as_written(check: TermCheck) -> TermCheck:
+    """A certain fix not made, because the text is a person's: the wrong words stay marked, with the form to use."""
+    return replace(check, status=TermStatus.WRONG, target=check.found_span, suggestion=check.fixed_to)
+
+
 def _apply(text: str, text_words: Sequence[Word], outcomes: list[tuple[TermCheck, Plan | None]]) -> tuple[str, list[TermCheck]]:
     """The text with every planned change made, and each fixed check's rendering span in the new text."""
     edits: list[tuple[int, int, str, int | None]] = []  # (start, end, new text, index of the outcome it fixes)
@@ -353,6 +371,13 @@ def _check_finding(check: TermCheck, source: str, glossary: Glossary, lang: str)
     if check.status is TermStatus.FIXED:
         return _finding(
             "term-fixed", Severity.INFO, f"«{check.found}» → «{check.fixed_to}» ({entry.id}: {check.reason})", entry.id
+        )
+    if check.status is TermStatus.WRONG:
+        return _finding(
+            "term-avoided",
+            Severity.ERROR,
+            f"«{check.found}» is a wrong rendering of “{surface}” ({entry.id}: {check.reason}); use «{check.fixed_to}»",
+            entry.id,
         )
     if check.status is TermStatus.REVIEW:
         hint = f"; suggested «{check.suggestion}»" if check.suggestion else ""

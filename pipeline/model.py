@@ -200,6 +200,7 @@ class TermStatus(enum.StrEnum):
     ALTERNATIVE = "alternative"  # an accepted alternative is there
     FIXED = "fixed"  # a wrong rendering was replaced by the approved term
     REVIEW = "review"  # a wrong rendering may be there; left as it is and flagged with a suggestion
+    WRONG = "wrong"  # a wrong rendering, certainly, in a person's translation: left as written, with the form to use
     MISSING = "missing"  # no rendering found
     OTHER_SENSE = "other-sense"  # the English word is used in another sense here (the entry's context rules)
 
@@ -251,6 +252,31 @@ class Finding:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.severity.value}: [{self.check}] {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSignature:
+    """What produced the machine translations: the engine, each pair's model and version, the decoding options."""
+
+    name: str
+    models: tuple[str, ...] = ()  # "en-ru@1.9", only the pairs this run used
+    options: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.name}({','.join(self.models)})" if self.models else self.name
+        return f"{text}|{self.options}" if self.options else text
+
+
+@dataclass(frozen=True, slots=True)
+class RunSignature:
+    """What a review file was made with: tool version, engine, glossary content. Equal signatures, equal output."""
+
+    tool_version: str
+    engine: EngineSignature
+    glossary_hash: str = ""  # "" when no glossary was applied
+
+    def __str__(self) -> str:
+        return f"pipeline {self.tool_version}|engine:{self.engine}|glossary:{self.glossary_hash or 'none'}"
 
 
 @dataclass(frozen=True, slots=True)

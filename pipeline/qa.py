@@ -13,13 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline.checks import run_checks
-from pipeline.enforce import check_segment
+from pipeline.assess import Assessor
 from pipeline.errors import InputError
-from pipeline.formats.po import KIND_FLAGS, read_po
-from pipeline.glossary.match import TermMatcher
+from pipeline.formats.po import read_po
 from pipeline.model import Finding, Glossary, Severity, TermStatus
-from pipeline.morphology import SUPPORTED
+from pipeline.review import KIND_FLAGS
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +33,7 @@ class AuditReport:
         return Severity.ERROR in worst or (strict and Severity.WARNING in worst)
 
 
-def review_files(paths: Sequence[Path], lang: str | None = None) -> list[Path]:
+def po_files(paths: Sequence[Path], lang: str | None = None) -> list[Path]:
     """PO files under ``paths`` (folders searched recursively), optionally one language's."""
     found: list[Path] = []
     for path in paths:
@@ -54,38 +52,25 @@ def review_files(paths: Sequence[Path], lang: str | None = None) -> list[Path]:
 
 def audit(paths: Iterable[Path], glossary: Glossary, lang: str | None = None) -> AuditReport:
     """Check every translated entry of the review files; see the module docstring."""
-    files = review_files(list(paths), lang)
-    matcher = TermMatcher(glossary)
+    files = po_files(list(paths), lang)
+    assessors: dict[str, Assessor] = {}
     findings: list[Finding] = []
     renderings: dict[tuple[str, str], dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
     entries = 0
     for path in files:
         catalog = read_po(path)
         file_lang = catalog.metadata.get("Language") or path.parent.name
+        assessor = assessors.setdefault(file_lang, Assessor(glossary, file_lang))
         for entry in catalog:
             if entry.obsolete or not entry.msgstr or any(flag in entry.flags for flag in KIND_FLAGS.values()):
                 continue
             entries += 1
             where = {"path": str(path), "line": entry.linenum}
-            segment = [replace(f, **where) for f in run_checks(entry.msgid, entry.msgstr, file_lang)]
-            if file_lang in SUPPORTED:
-                result = check_segment(entry.msgid, matcher.find(entry.msgid), entry.msgstr, glossary, file_lang)
-                for check in result.checks:
-                    if check.status is TermStatus.FIXED:
-                        segment.append(
-                            Finding(
-                                str(path),
-                                entry.linenum,
-                                Severity.ERROR,
-                                "term-avoided",
-                                f"«{check.found}» is a wrong rendering of {check.entry_id}; use «{check.fixed_to}»",
-                                check.entry_id,
-                            )
-                        )
-                    elif check.status in (TermStatus.APPROVED, TermStatus.ALTERNATIVE) and check.rendering:
-                        renderings[(file_lang, check.entry_id)][check.rendering].append((str(path), entry.linenum))
-                segment += [replace(f, **where) for f in result.findings if f.check in ("term-missing", "term-needs-review")]
-            findings += segment
+            assessment = assessor.person(entry.msgid, entry.msgstr)
+            findings += [replace(f, **where) for f in assessment.findings]
+            for check in assessment.checks:
+                if check.status in (TermStatus.APPROVED, TermStatus.ALTERNATIVE) and check.rendering:
+                    renderings[(file_lang, check.entry_id)][check.rendering].append((str(path), entry.linenum))
     findings += _inconsistencies(renderings)
     findings.sort(key=lambda f: (f.path, f.line or 0, f.check))
     return AuditReport(tuple(str(p) for p in files), entries, tuple(findings))

@@ -148,7 +148,27 @@ def split_sentences(text: str, rules: SegmentationRules | None = None) -> tuple[
         if cut is not None:
             cuts.append(cut)
             last_start = cut[1]
-    return _spans_from_cuts(text, sorted(set(cuts)))
+    return tuple(piece for span in _spans_from_cuts(text, sorted(set(cuts))) for piece in _capped(text, span))
+
+
+# A sentence longer than this is cut at its last clause break (or space) before the limit: text with no sentence
+# ends (a scraped page, a run-on list) would otherwise be one unit nobody can review, and every check of a
+# segment grows with its length.
+MAX_SEGMENT_CHARS = 1000
+_CLAUSE_BREAK = re.compile(r"[;,:]\s+|\s+[—–]\s+")
+
+
+def _capped(text: str, span: Span) -> list[Span]:
+    pieces = []
+    start, end = span.start, span.end
+    while end - start > MAX_SEGMENT_CHARS:
+        window = text[start : start + MAX_SEGMENT_CHARS]
+        breaks = [m.end() for m in _CLAUSE_BREAK.finditer(window) if m.end() > MAX_SEGMENT_CHARS // 2]
+        cut = breaks[-1] if breaks else (window.rfind(" ") + 1 or MAX_SEGMENT_CHARS)
+        pieces.append(Span(start, _rstrip_end(text, start + cut)))
+        start = _skip_space(text, start + cut)
+    pieces.append(Span(start, end))
+    return pieces
 
 
 def _decide(text: str, match: re.Match[str], sentence_start: int, rules: SegmentationRules) -> tuple[int, int] | None:

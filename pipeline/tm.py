@@ -7,13 +7,13 @@ from pathlib import Path
 
 from pipeline.formats.po import is_reviewed, read_po
 from pipeline.formats.tmx import render_tmx
-from pipeline.qa import review_files
+from pipeline.qa import po_files
 
 
 def export_tm(paths: Sequence[Path]) -> tuple[str, int]:
     """TMX text of every approved entry under ``paths``, and how many units it holds (one per source and language)."""
     seen: dict[tuple[str, str], tuple[str, str, str, str]] = {}
-    for path in review_files(list(paths)):
+    for path in po_files(list(paths)):
         catalog = read_po(path)
         lang = catalog.metadata.get("Language") or path.parent.name
         for entry in catalog:

@@ -47,7 +47,9 @@ def test_pairs_use_their_own_models(engine: ArgosEngine) -> None:
 
 
 def test_signature_and_cache_key_name_model_and_decoding(engine: ArgosEngine) -> None:
-    assert engine.signature() == "argos(en-ru@1.0,en-uk@1.0)|beam=4,lp=0.2,max=8,unk=1"
+    assert str(engine.signature("en", ["ru", "uk"])) == "argos(en-ru@1.0,en-uk@1.0)|beam=4,lp=0.2,max=8,unk=1"
+    # Only the pairs used: the uk model being installed does not change a ru run's signature.
+    assert str(engine.signature("en", ["ru"])) == "argos(en-ru@1.0)|beam=4,lp=0.2,max=8,unk=1"
     assert engine.cache_key("en", "uk") == "argos:en-uk@1.0|beam=4,lp=0.2,max=8,unk=1"
 
 

@@ -13,8 +13,11 @@ from lxml import etree
 from support import DATA, ROOT, SEEDS
 from typer.testing import Result
 
-from pipeline.formats.tsv import read_tsv, render_tsv
-from pipeline.review import ReviewUnit, Status, TermNote
+from pipeline.formats import ReviewDocument
+from pipeline.formats.tsv import read_tsv
+from pipeline.formats.tsv import render as render_tsv
+from pipeline.model import Span, TermStatus
+from pipeline.review import ReviewUnit, Status, TermMark
 
 SCHEMAS = ROOT / "build" / "schemas"
 needs_xsd = pytest.mark.skipif(
@@ -82,8 +85,10 @@ def test_tsv_survives_a_spreadsheet_round_trip(translated: Path) -> None:
 
 def test_tsv_quotes_tabs_and_newlines() -> None:
     hostile = 'She said "no"\tthen left.\nNew line; and a "quote'
-    unit = ReviewUnit("a-1", 0, "paragraph", hostile, "«Нет»\tи ушла.\n", Status.MACHINE, (TermNote("no", "нет", "x"),))
-    text = render_tsv([unit])
+    term = TermMark("x", TermStatus.APPROVED, "no", "нет", Span(10, 12))
+    unit = ReviewUnit("a-1", 0, "paragraph", hostile, "«Нет»\tи ушла.\n", Status.MACHINE, (term,))
+    document = ReviewDocument("a", "a.txt", "en", "ru", "sig", (unit,), polib.POFile())
+    text = render_tsv(document)
     # Any spreadsheet reads it back the way Python's csv module (excel-tab) does.
     (header, row) = list(csv.reader(io.StringIO(text), dialect="excel-tab"))
     assert header[:4] == ["id", "block", "source", "translation"]

@@ -59,7 +59,8 @@ def test_findings_name_file_line_and_check(cli: Callable[..., Result], locales: 
     assert len(avoided) == 1
     assert (
         avoided[0].startswith(f"{a}:")
-        and "«Национальной гвардии» is a wrong rendering of rosgvardiya; use «Росгвардии»" in avoided[0]
+        and "«Национальной гвардии» is a wrong rendering of “Rosgvardiya” (rosgvardiya" in avoided[0]
+        and avoided[0].endswith("use «Росгвардии»")
     )
     line_number = int(avoided[0].split(":")[1])
     assert "Подразделения Национальной гвардии" in a.read_text("utf-8").splitlines()[line_number - 1 + 2]

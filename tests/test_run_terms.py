@@ -9,29 +9,34 @@ import polib
 from support import ROOT, SEEDS
 from typer.testing import Result
 
+from pipeline.assess import Assessor
 from pipeline.formats.po import RunInfo, build_catalog
 from pipeline.glossary.load import load_glossary
-from pipeline.glossary.match import TermMatcher
 from pipeline.ingest import read_article
-from pipeline.run import review_segments
+from pipeline.model import EngineSignature, RunSignature
+from pipeline.review_files import write_review_files
+from pipeline.run import machine_assessments
 
 
-def test_review_segments_fix_terms_and_keep_the_raw_mt(tmp_path: Path) -> None:
+def test_machine_output_is_fixed_and_the_raw_mt_kept_in_the_review_file(tmp_path: Path) -> None:
     article = read_article(SEEDS / "mediazona-rosgvardiya-refusals.txt")
     glossary = load_glossary([ROOT / "glossary"])
     segment = next(s for s in article.segments if s.text.startswith("Near Kharkiv, the National Guard came under fire."))
     raw = "Под Харьковом Национальная гвардия попала под обстрел."
-    hits = {segment.text: TermMatcher(glossary).find(segment.text)}
-    reviewed = review_segments(article, "ru", {segment.text: raw}, hits, glossary)
-    translation = reviewed[segment.id]
+    assessor = Assessor(glossary, "ru")
+    assessed = machine_assessments(article, {segment.text: raw}, assessor)
+    translation = assessed[segment.id]
     assert translation.text == "Под Харьковом Росгвардия попала под обстрел."
-    assert translation.raw == raw
+    assert translation.raw_mt == raw
     assert [f.check for f in translation.findings] == ["term-fixed"]
 
-    catalog = build_catalog(article, "ru", reviewed, RunInfo("test", "2026-01-01 00:00+0000"))
-    path = tmp_path / "a.po"
-    catalog.save(str(path))
-    entry = next(e for e in polib.pofile(str(path)) if e.msgctxt == segment.id)
+    signature = RunSignature("test", EngineSignature("none"), glossary.content_hash)
+    catalog = build_catalog(article, "ru", assessed, RunInfo(signature, "2026-01-01 00:00+0000"))
+    written = write_review_files(
+        tmp_path, "a", catalog, assessor, article, original="a.txt", signature=str(signature), formats=("po",)
+    )
+    assert written.paths == (tmp_path / "a.po",)
+    entry = next(e for e in polib.pofile(str(tmp_path / "a.po")) if e.msgctxt == segment.id)
     assert entry.msgstr == translation.text and "fuzzy" in entry.flags
     assert f"mt: {raw}" in entry.comment
     assert "qa: info: [term-fixed] «Национальная гвардия» → «Росгвардия» (rosgvardiya" in entry.comment

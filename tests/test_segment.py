@@ -94,3 +94,17 @@ def test_extra_rules_file_adds_abbreviation(tmp_path: Path) -> None:
     text = "Brig-Gen. Petrov arrived. He spoke."
     assert len(split_sentences(text)) == 3
     assert len(split_sentences(text, load_rules(extra=extra))) == 2
+
+
+def test_a_paragraph_with_no_sentence_end_is_cut_into_reviewable_pieces() -> None:
+    from pipeline.segment import MAX_SEGMENT_CHARS
+
+    phrase = "the National Guard and OMON officers detained contract soldiers near the enlistment office, "
+    text = (phrase * 200).strip()
+    spans = split_sentences(text)
+    assert len(spans) > 1 and all(s.end - s.start <= MAX_SEGMENT_CHARS for s in spans)
+    # Cut at a clause break, and nothing lost: the pieces cover the text but for the spaces between them.
+    assert all(text[s.end - 1] == "," for s in spans[:-1])
+    assert "".join(text[s.start : s.end] for s in spans).replace(" ", "") == text.replace(" ", "")
+    # A sentence of ordinary length is never cut.
+    assert len(split_sentences("He said so, and then he left, " * 20 + "without a word.")) == 1

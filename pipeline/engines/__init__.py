@@ -1,33 +1,54 @@
-"""Engines by name. Heavy modules are imported only when their engine is chosen."""
+"""Engines by name. An engine's module is imported only when it is chosen, so --help and `none` never load CTranslate2.
+
+Adding an engine is one module with a ``build(options) -> Engine`` function
+and one line in ``ENGINES``.
+"""
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from collections.abc import Sequence
 
-from pipeline.engines.base import Engine
-from pipeline.errors import UsageError
+from pipeline.engines.base import Engine, EngineOptions
+from pipeline.errors import PipelineError, UsageError
+from pipeline.model import Notice
 
-# name -> "module:class"; the module is imported on first use only, so --help
-# and the `none` engine never load CTranslate2.
+# name -> the module that builds it
 ENGINES: dict[str, str] = {
-    "argos": "pipeline.engines.argos:ArgosEngine",
-    "none": "pipeline.engines.none:NoneEngine",
+    "argos": "pipeline.engines.argos",
+    "none": "pipeline.engines.none",
 }
+AUTO = "argos"  # what `auto` means: the one engine that translates offline
 
 
-def install_hint(source_lang: str, target_langs: list[str] | tuple[str, ...]) -> str:
+def install_hint(source_lang: str, target_langs: Sequence[str]) -> str:
     """The exact command that installs models for these pairs."""
     return f"pipeline models install {source_lang} {' '.join(target_langs)}"
 
 
-def load_engine(name: str, **options: Any) -> Engine:
-    """Build the engine registered under ``name`` with its own options."""
+def load_engine(name: str, options: EngineOptions | None = None) -> Engine:
+    """Build the engine registered under ``name`` from the run's options."""
     try:
-        target = ENGINES[name]
+        module_name = ENGINES[name]
     except KeyError:
         known = ", ".join(["auto", *ENGINES])
         raise UsageError(f"unknown engine {name!r}; choose one of: {known}") from None
-    module_name, class_name = target.split(":")
-    engine: Engine = getattr(importlib.import_module(module_name), class_name)(**options)
+    engine: Engine = importlib.import_module(module_name).build(options or EngineOptions())
     return engine
+
+
+def choose_engine(
+    name: str, source_lang: str, target_langs: Sequence[str], options: EngineOptions
+) -> tuple[Engine, list[Notice]]:
+    """Build the engine; a translating engine without a model for some pair stops the run with the fix."""
+    engine = load_engine(AUTO if name == "auto" else name, options)
+    missing = engine.missing_pairs(source_lang, target_langs)
+    if missing:
+        lines = [
+            f"no translation model for {source_lang}→{lang} in {engine.location}; "
+            f"install it with: {install_hint(source_lang, [lang])}"
+            for lang in missing
+        ]
+        lines.append("or write review files without machine translation: --engine none")
+        raise PipelineError("\n".join(lines))
+    return engine, list(engine.notices)

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.engines.base import EngineOptions
 from pipeline.errors import PipelineError, UsageError
+from pipeline.model import EngineSignature
 from pipeline.packages import InstalledModel, find_model, list_models, packages_dir
 
 # Segments longer than this many source tokens are cut at clause boundaries:
@@ -87,6 +89,7 @@ class ArgosEngine:
         hardware: Hardware | None = None,
     ) -> None:
         self.folder = packages_dir(models_dir)
+        self.location = str(self.folder)
         self.decoding = decoding or DecodingOptions()
         self.hardware = hardware or Hardware()
         self.models, self.notices = list_models(self.folder)
@@ -95,9 +98,11 @@ class ArgosEngine:
     def missing_pairs(self, source_lang: str, target_langs: Sequence[str]) -> list[str]:
         return [lang for lang in target_langs if find_model(self.models, source_lang, lang) is None]
 
-    def signature(self) -> str:
-        models = ",".join(sorted(m.model_id.removeprefix("argos:") for m in self.models))
-        return f"argos({models})|{self.decoding.key()}"
+    def signature(self, source_lang: str, target_langs: Sequence[str]) -> EngineSignature:
+        """Only the pairs used: installing an unrelated pair changes nothing."""
+        used = (find_model(self.models, source_lang, lang) for lang in target_langs)
+        models = tuple(sorted(m.model_id.removeprefix("argos:") for m in used if m is not None))
+        return EngineSignature("argos", models, self.decoding.key())
 
     def cache_key(self, source_lang: str, target_lang: str) -> str:
         """Names exactly what produces a translation: model, version and decoding options."""
@@ -217,3 +222,11 @@ def _split_words(text: str, tokenizer: Any, limit: int) -> list[list[str]]:
     if current:
         pieces.append(current)
     return pieces
+
+
+def build(options: EngineOptions) -> ArgosEngine:
+    return ArgosEngine(
+        models_dir=options.models_dir,
+        decoding=DecodingOptions(beam_size=options.beam_size, max_decoding_length=options.max_length),
+        hardware=Hardware(device=options.device, inter_threads=options.inter_threads, intra_threads=options.intra_threads),
+    )

@@ -3,18 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
+from pipeline.model import EngineSignature, Notice
+
 Progress = Callable[[int], None]  # called with the number of texts done so far
+
+
+@dataclass(frozen=True, slots=True)
+class EngineOptions:
+    """What a run may ask of an engine; each engine takes what applies to it."""
+
+    models_dir: Path | None = None
+    beam_size: int = 4
+    max_length: int = 256
+    device: str = "auto"
+    inter_threads: int = 0
+    intra_threads: int = 0
 
 
 class Engine(Protocol):
     """A translation backend: ``translate`` returns one output per input, in order."""
 
     name: str
+    location: str  # where its models live, for messages ("" when it has none)
+    notices: Sequence[Notice]  # problems met while loading (a broken package skipped)
 
-    def signature(self) -> str:
-        """Names the engine, model and version, so outputs can be told apart."""
+    def missing_pairs(self, source_lang: str, target_langs: Sequence[str]) -> list[str]:
+        """The target languages it cannot translate into."""
+        ...
+
+    def signature(self, source_lang: str, target_langs: Sequence[str]) -> EngineSignature:
+        """Names the engine and, for the pairs used, each model and version, so outputs can be told apart."""
         ...
 
     def cache_key(self, source_lang: str, target_lang: str) -> str | None:

@@ -13,21 +13,15 @@ enters it is as safe as a tree builder and keeps the page readable.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
 from babel import Locale, UnknownLocaleError
 
-from pipeline.review import ReviewUnit, Status, TermNote, summary
-
-# Russian and Ukrainian inflect by endings, so the first letters of each word
-# of an approved term find its case forms (росгвардеец, росгвардейцы).
-STEM_LETTERS = 5
-SEVERITIES = ("error", "warning", "info")
-# enforce.py writes: «нацгвардейцы» → «росгвардейцы» (national-guardsman: avoid «нацгвардейцы»)
-_FIXED = re.compile(r"«(?P<before>.+?)» → «(?P<after>.+?)» \((?P<entry>[^:)]+)")
+from pipeline.formats import ReviewDocument
+from pipeline.model import Finding, TermStatus
+from pipeline.review import ReviewUnit, Status, TermMark, summary
 
 CSS = """
 *{box-sizing:border-box}
@@ -67,6 +61,9 @@ h1{font-size:1.5em;margin:0 0 4px;overflow-wrap:anywhere}
 mark.term{background:#d8ecff;border-bottom:2px solid #3c84c8;color:inherit;padding:0 1px;cursor:help}
 mark.term.fixed{background:#dff5d8;border-bottom:2px solid #2f8f2f}
 mark.term.avoided{background:#fde2e1;border-bottom:2px solid #c0392b;text-decoration:line-through}
+mark.term.flagged{background:#fff1c6;border-bottom:2px dashed #b07a00}
+mark.term.missing{background:#fde2e1;border-bottom:2px dotted #c0392b}
+mark.term.other-sense{background:none;border-bottom:1px dotted #999}
 .raw-mt,.previous,.note{font-size:.85em;color:#444;margin:2px 0;overflow-wrap:anywhere}
 .raw-mt .label,.previous .label,.note .label{font-weight:600;color:#666}
 .findings{margin:4px 0 2px;padding:0;list-style:none;font-size:.85em}
@@ -93,25 +90,19 @@ apply();  // browsers restore a checkbox's state on reload
 
 
 @dataclass(frozen=True, slots=True)
-class _Needle:
-    """What to mark in a text: a pattern, the mark's classes and its tooltip."""
+class Highlight:
+    """A span of a text to mark, with the mark's classes and tooltip."""
 
-    pattern: re.Pattern[str]
+    start: int
+    end: int
     classes: str
     title: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Fix:
-    """One term enforcement changed: the machine's rendering, the fixed one and the entry."""
-
-    before: str
-    after: str
-    entry_id: str
-
-
-def render_html(units: Sequence[ReviewUnit], *, title: str, source_lang: str, target_lang: str, signature: str) -> str:
+def render(document: ReviewDocument) -> str:
     """One article's review units as a self-contained HTML page."""
+    units, title = document.units, document.title
+    source_lang, target_lang, signature = document.source_lang, document.target_lang, str(document.signature)
     counts = summary(units)
     languages = f"{_language(source_lang)} → {_language(target_lang)}"
     parts = [
@@ -183,36 +174,28 @@ def _block(units: Sequence[ReviewUnit], source_lang: str, target_lang: str) -> s
 
 
 def _row(unit: ReviewUnit, source_lang: str, target_lang: str) -> str:
-    fixes = _fixes(unit.findings)
-    fixed_ids = {f.entry_id for f in fixes}
-    notes = {t.entry_id: t for t in unit.terms}
-    source_needles = []
-    for term in unit.terms:
-        if term.surface:
-            # A source term whose rendering enforcement fixed is marked like the fixed rendering.
-            classes = "term fixed" if term.entry_id in fixed_ids else "term"
-            source_needles.append(_Needle(re.compile(re.escape(term.surface), re.IGNORECASE), classes, _term_title(term)))
-    # Fixed renderings come first so they win over the plain stem match of the same words.
-    target_needles = [
-        _Needle(re.compile(re.escape(f.after)), "term fixed", _fix_title(f, notes.get(f.entry_id))) for f in fixes
-    ] + [_Needle(p, "term", _term_title(t)) for t in unit.terms if (p := _stem_pattern(t.approved))]
-    raw_needles = [_Needle(re.compile(re.escape(f.before)), "term avoided", f"replaced by «{f.after}»") for f in fixes]
-
+    source_marks = [Highlight(m.source.start, m.source.end, _SOURCE_CLASSES[m.status], _term_title(m)) for m in unit.terms]
+    target_marks = [
+        Highlight(m.target.start, m.target.end, _TARGET_CLASSES[m.status], _term_title(m))
+        for m in unit.terms
+        if m.target is not None and m.status in _TARGET_CLASSES
+    ]
+    mt_marks = [Highlight(m.mt.start, m.mt.end, "term avoided", f"replaced by «{m.fixed_to}»") for m in unit.terms if m.mt]
     attention = " attention" if unit.needs_attention else ""
     status = unit.status.value
     lines = [
         f'<div class="row{attention}" id="seg-{_e(unit.id)}" data-status="{_e(status)}">',
         f'<div class="meta"><span class="status status-{_e(status)}">{_e(status)}</span>'
         f'<a href="#seg-{_e(unit.id)}">{_e(unit.id)}</a><span>{_e(unit.reference)}</span></div>',
-        f'<div class="cell source" lang="{_e(source_lang)}">{_highlight(unit.source, source_needles)}</div>',
-        f'<div class="cell target" lang="{_e(target_lang)}">{_target(unit, target_needles)}</div>',
+        f'<div class="cell source" lang="{_e(source_lang)}">{highlight(unit.source, source_marks)}</div>',
+        f'<div class="cell target" lang="{_e(target_lang)}">{_target(unit, target_marks)}</div>',
     ]
     if unit.status is Status.CHANGED and unit.previous_source:
         lines.append(f'<p class="previous"><span class="label">previous source:</span> {_e(unit.previous_source)}</p>')
     if unit.raw_mt and unit.raw_mt != unit.target:
         lines.append(
             '<p class="raw-mt"><span class="label">machine translation before term fixes:</span> '
-            f'<span lang="{_e(target_lang)}">{_highlight(unit.raw_mt, raw_needles)}</span></p>'
+            f'<span lang="{_e(target_lang)}">{highlight(unit.raw_mt, mt_marks)}</span></p>'
         )
     if unit.translator_comment:
         lines.append(f'<p class="note"><span class="label">note:</span> {_e(unit.translator_comment)}</p>')
@@ -222,59 +205,65 @@ def _row(unit: ReviewUnit, source_lang: str, target_lang: str) -> str:
     return "\n".join(lines)
 
 
-def _target(unit: ReviewUnit, needles: Sequence[_Needle]) -> str:
+# How a term shows, by what became of it: in the English, and at its rendering in the translation.
+_SOURCE_CLASSES = {
+    TermStatus.APPROVED: "term",
+    TermStatus.ALTERNATIVE: "term",
+    TermStatus.FIXED: "term fixed",
+    TermStatus.REVIEW: "term flagged",
+    TermStatus.WRONG: "term flagged",
+    TermStatus.MISSING: "term missing",
+    TermStatus.OTHER_SENSE: "term other-sense",
+}
+_TARGET_CLASSES = {
+    TermStatus.APPROVED: "term",
+    TermStatus.ALTERNATIVE: "term",
+    TermStatus.FIXED: "term fixed",
+    TermStatus.REVIEW: "term flagged",
+    TermStatus.WRONG: "term flagged",
+}
+
+
+def _target(unit: ReviewUnit, marks: Sequence[Highlight]) -> str:
     if unit.target:
-        return _highlight(unit.target, needles)
+        return highlight(unit.target, marks)
     if unit.status is Status.NOT_FOR_TRANSLATION:
         return '<span class="empty">kept as it is in the published article</span>'
     return '<span class="empty">not translated yet</span>'
 
 
-def _term_title(term: TermNote) -> str:
-    title = f"approved: {term.approved} ({term.entry_id})"
-    return f"{title}; avoid: {term.avoid}" if term.avoid else title
+def _term_title(mark: TermMark) -> str:
+    if mark.status is TermStatus.OTHER_SENSE:
+        return f"{mark.entry_id}: another sense here; not checked"
+    title = f"approved: {mark.approved} ({mark.entry_id})"
+    if mark.avoid:
+        title += f"; avoid: {', '.join(mark.avoid)}"
+    if mark.status is TermStatus.FIXED:
+        title += f"; fixed from «{mark.found}»"
+    elif mark.status in (TermStatus.REVIEW, TermStatus.WRONG):
+        suggestion = f"; suggested «{mark.suggestion}»" if mark.suggestion else ""
+        title += f"; check this rendering{suggestion}"
+    elif mark.status is TermStatus.MISSING:
+        title += "; not found in the translation"
+    return title
 
 
-def _fix_title(fix: _Fix, term: TermNote | None) -> str:
-    title = _term_title(term) if term else f"approved ({fix.entry_id})"
-    return f"{title}; fixed from «{fix.before}»"
+def highlight(text: str, marks: Sequence[Highlight]) -> str:
+    """``text`` escaped, each mark's span wrapped in <mark>; of overlapping marks the earliest (then longest) wins.
 
-
-def _fixes(findings: Sequence[str]) -> list[_Fix]:
-    return [
-        _Fix(m["before"], m["after"], m["entry"].strip())
-        for finding in findings
-        if "[term-fixed]" in finding and (m := _FIXED.search(finding))
-    ]
-
-
-def _stem_pattern(term: str) -> re.Pattern[str] | None:
-    words = re.findall(r"\w+", term)
-    if not words:
-        return None
-    body = r"\W+".join(re.escape(word[:STEM_LETTERS]) + r"\w*" for word in words)
-    return re.compile(rf"(?<!\w){body}", re.IGNORECASE)
-
-
-def _highlight(text: str, needles: Sequence[_Needle]) -> str:
-    """``text`` escaped, each needle's matches wrapped in <mark>; of overlapping matches the earliest wins."""
-    matches = sorted(
-        ((m.start(), m.end(), rank, needle) for rank, needle in enumerate(needles) for m in needle.pattern.finditer(text)),
-        key=lambda match: (match[0], match[2], -match[1]),
-    )
+    One sort and one pass: the cost follows the text and the number of marks.
+    """
     out, position = [], 0
-    for start, end, _, needle in matches:
-        if start < position or end == start:
+    for mark in sorted(marks, key=lambda m: (m.start, -m.end)):
+        if mark.start < position or mark.end <= mark.start or mark.end > len(text):
             continue
-        out.append(_e(text[position:start]))
-        out.append(f'<mark class="{needle.classes}" title="{_e(needle.title)}">{_e(text[start:end])}</mark>')
-        position = end
+        out.append(_e(text[position : mark.start]))
+        out.append(f'<mark class="{mark.classes}" title="{_e(mark.title)}">{_e(text[mark.start : mark.end])}</mark>')
+        position = mark.end
     out.append(_e(text[position:]))
     return "".join(out)
 
 
-def _finding(finding: str) -> str:
-    severity, _, message = finding.partition(": ")
-    if severity not in SEVERITIES:
-        severity, message = "info", finding
-    return f'<li class="finding {severity}"><b>{_e(severity)}</b> {_e(message)}</li>'
+def _finding(finding: Finding) -> str:
+    severity = finding.severity.value
+    return f'<li class="finding {severity}"><b>{_e(severity)}</b> [{_e(finding.check)}] {_e(finding.message)}</li>'

@@ -16,20 +16,21 @@ from babel import Locale
 from babel.messages.plurals import get_plural
 
 from pipeline import __version__
+from pipeline.assess import Assessment
 from pipeline.errors import InputError
-from pipeline.model import Article, BlockKind, Translation
-
-# Flags that tell a reviewer (and our own readers) an entry is not for translation.
-KIND_FLAGS = {BlockKind.BOILERPLATE: "boilerplate", BlockKind.FOREIGN: "foreign-language"}
+from pipeline.formats import ReviewDocument
+from pipeline.model import Article, RunSignature
+from pipeline.review import BLOCK_LINE, KIND_FLAGS, MT_LINE
 
 
 @dataclass(frozen=True, slots=True)
 class RunInfo:
     """What every review file's header records about the run that made it."""
 
-    signature: str
+    signature: RunSignature
     timestamp: str  # "YYYY-MM-DD HH:MM+ZZZZ", passed in so rendering stays pure
     source_lang: str = "en"
+    xliff_mt: str = "target"  # recorded so files rendered again later (`import`) put the MT where the run did
 
 
 def plural_forms(lang: str) -> str:
@@ -40,12 +41,15 @@ def plural_forms(lang: str) -> str:
 def build_catalog(
     article: Article,
     target_lang: str,
-    translations: Mapping[str, Translation],
+    translations: Mapping[str, Assessment],
     info: RunInfo,
     source_ref: str | None = None,
-    notes: Mapping[str, tuple[str, ...]] | None = None,
 ) -> polib.POFile:
-    """A fresh catalog for one article: sources, machine translations (fuzzy), notes."""
+    """A fresh catalog for one article: sources and machine translations (fuzzy).
+
+    Only data goes in here (the block's kind, the raw MT); the notes for
+    people are written from the review units once the catalog is merged.
+    """
     # No wrapping: polib would also wrap comments, and wrapped notes do not read back whole.
     catalog = polib.POFile(wrapwidth=0, encoding="utf-8")
     catalog.header = (
@@ -65,24 +69,22 @@ def build_catalog(
         "Content-Transfer-Encoding": "8bit",
         "Plural-Forms": plural_forms(target_lang),
         "X-Generator": f"pipeline {__version__}",
-        "X-Pipeline-Signature": info.signature,
+        "X-Pipeline-Signature": str(info.signature),
         "X-Source-Language": info.source_lang,
         "X-Source-File": source_ref or article.path,
+        "X-XLIFF-MT": info.xliff_mt,
     }
     ref = source_ref or article.path
     for block in article.blocks:
         for segment in block.segments:
             flags = []
-            comments = [f"block: {block.kind.value}", *(notes or {}).get(segment.id, ())]
+            comments = [f"{BLOCK_LINE}{block.kind.value}"]
             if not block.kind.translatable:
                 flags.append(KIND_FLAGS[block.kind])
-                comments.append("not for translation: kept as it is in the published article")
             translation = translations.get(segment.id) if block.kind.translatable else None
             text = translation.text if translation else ""
-            if translation is not None:
-                if translation.raw and translation.raw != translation.text:
-                    comments.append(f"mt: {translation.raw}")
-                comments.extend(f"qa: {f.severity.value}: [{f.check}] {f.message}" for f in translation.findings)
+            if translation is not None and translation.raw_mt and translation.raw_mt != translation.text:
+                comments.append(f"{MT_LINE}{translation.raw_mt}")
             if text:
                 flags.append("fuzzy")
             catalog.append(
@@ -96,6 +98,11 @@ def build_catalog(
                 )
             )
     return catalog
+
+
+def render(document: ReviewDocument) -> str:
+    """The review document's canonical catalog as PO text."""
+    return render_po(document.catalog)
 
 
 def render_po(catalog: polib.POFile) -> str:

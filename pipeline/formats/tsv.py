@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.review import ReviewUnit
+from pipeline.formats import ReviewDocument
 
 COLUMNS = ("id", "block", "source", "translation", "status", "terms", "findings")
 
 
-def render_tsv(units: Sequence[ReviewUnit]) -> str:
+def render(document: ReviewDocument) -> str:
     """Header row plus one row per unit; cells with tabs, quotes or newlines are quoted as spreadsheets expect."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, dialect="excel-tab", lineterminator="\n")
     writer.writerow(COLUMNS)
-    for unit in units:
-        terms = "; ".join(f"{t.surface} = {t.approved}" for t in unit.terms)
-        writer.writerow([unit.id, unit.block_kind, unit.source, unit.target, unit.status.value, terms, "\n".join(unit.findings)])
+    for unit in document.units:
+        terms = "; ".join(dict.fromkeys(f"{t.surface} = {t.approved}" for t in unit.terms if t.checked))
+        findings = "\n".join(f"{f.severity.value}: [{f.check}] {f.message}" for f in unit.findings)
+        writer.writerow([unit.id, unit.block_kind, unit.source, unit.target, unit.status.value, terms, findings])
     return buffer.getvalue()
 
 

@@ -9,8 +9,6 @@ which `pipeline import` brings back into the canonical PO file.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +16,9 @@ from lxml import etree
 
 from pipeline import __version__
 from pipeline.errors import InputError
-from pipeline.review import ReviewUnit, Status, TermNote
+from pipeline.formats import ReviewDocument
+from pipeline.model import Severity
+from pipeline.review import ReviewUnit, Status
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -35,32 +35,39 @@ def _q(tag: str) -> str:
     return f"{{{NS}}}{tag}"
 
 
-def render_xliff(units: Sequence[ReviewUnit], *, original: str, source_lang: str, target_lang: str, signature: str) -> str:
-    """One article's review units as an XLIFF 1.2 document."""
+def render(document: ReviewDocument) -> str:
+    """One article's review units as an XLIFF 1.2 document.
+
+    ``document.xliff_mt`` says where an unreviewed MT draft goes: into
+    ``<target>`` (tools that expect a pre-translated file), or into
+    ``<alt-trans>`` as a suggestion with no target, for tools such as
+    OmegaT that take any target differing from the source as the
+    translation and would hide the English.
+    """
     root = etree.Element(_q("xliff"), nsmap={None: NS}, version="1.2")
     file = etree.SubElement(
         root,
         _q("file"),
-        original=original,
+        original=document.original,
         datatype="plaintext",
-        **{"source-language": source_lang, "target-language": target_lang, "tool-id": "pipeline"},
+        **{"source-language": document.source_lang, "target-language": document.target_lang, "tool-id": "pipeline"},
     )
     header = etree.SubElement(file, _q("header"))
     etree.SubElement(header, _q("tool"), **{"tool-id": "pipeline", "tool-name": "pipeline", "tool-version": __version__})
-    etree.SubElement(header, _q("note"), annotates="general").text = f"signature: {signature}"
+    etree.SubElement(header, _q("note"), annotates="general").text = f"signature: {document.signature}"
     body = etree.SubElement(file, _q("body"))
     group = None
     current_block = None
-    for unit in units:
+    for unit in document.units:
         if group is None or unit.block_index != current_block:
             current_block = unit.block_index
             group = etree.SubElement(body, _q("group"), id=f"block-{unit.block_index + 1}", restype=f"x-{unit.block_kind}")
-        group.append(_trans_unit(unit))
+        group.append(_trans_unit(unit, document.xliff_mt))
     data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return data.decode("utf-8")
 
 
-def _trans_unit(unit: ReviewUnit) -> etree._Element:
+def _trans_unit(unit: ReviewUnit, mt_place: str) -> etree._Element:
     translatable = unit.status is not Status.NOT_FOR_TRANSLATION
     element = etree.Element(
         _q("trans-unit"),
@@ -70,49 +77,55 @@ def _trans_unit(unit: ReviewUnit) -> etree._Element:
     )
     element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     element.append(_source_with_terms(unit))
-    if translatable:
+    suggestion_only = mt_place == "alt-trans" and unit.status in (Status.MACHINE, Status.UNTRANSLATED)
+    if translatable and not suggestion_only:
         target = etree.SubElement(element, _q("target"), state=STATE[unit.status])
         target.text = unit.target
-    for term in unit.terms:
-        avoid = f"; avoid: {term.avoid}" if term.avoid else ""
+    for text in unit.term_notes:
         note = etree.SubElement(element, _q("note"), annotates="source", priority="3")
         note.set("from", "glossary")
-        note.text = f"{term.surface} = {term.approved} [{term.entry_id}]{avoid}"
-    if unit.raw_mt:
+        note.text = text
+    if unit.raw_mt and not suggestion_only:
         note = etree.SubElement(element, _q("note"), annotates="target", priority="2")
         note.set("from", "machine translation")
         note.text = f"before term fixes: {unit.raw_mt}"
     for finding in unit.findings:
-        note = etree.SubElement(element, _q("note"), annotates="target", priority="1" if finding.startswith("error") else "2")
+        note = etree.SubElement(
+            element, _q("note"), annotates="target", priority="1" if finding.severity is Severity.ERROR else "2"
+        )
         note.set("from", "qa")
-        note.text = finding
+        note.text = f"{finding.severity.value}: [{finding.check}] {finding.message}"
     if unit.previous_source:
         note = etree.SubElement(element, _q("note"), annotates="source", priority="1")
         note.set("from", "pipeline")
         note.text = f"the English changed; previously: {unit.previous_source}"
+    if suggestion_only and unit.target:
+        alternative = etree.SubElement(element, _q("alt-trans"), origin="machine translation", alttranstype="proposal")
+        alternative.set("tool-id", "pipeline")
+        etree.SubElement(alternative, _q("target")).text = unit.target
     return element
 
 
 def _source_with_terms(unit: ReviewUnit) -> etree._Element:
-    """<source> with each glossary term wrapped in <mrk mtype="term">, the approved rendering in its comment."""
+    """<source> with each glossary term wrapped in <mrk mtype="term">, the approved rendering in its comment.
+
+    One pass over the marks in source order (they come sorted and may not
+    overlap), so the cost follows the text and the marks, whatever their number.
+    """
     source = etree.Element(_q("source"))
-    spans: list[tuple[int, int, TermNote]] = []
-    for term in unit.terms:
-        for match in re.finditer(re.escape(term.surface), unit.source):
-            if not any(match.start() < end and start < match.end() for start, end, _ in spans):
-                spans.append((match.start(), match.end(), term))
-                break
-    spans.sort(key=lambda s: s[0])
+    source.text = ""
     position = 0
     last: etree._Element | None = None
-    source.text = ""
-    for start, end, term in spans:
+    for mark in unit.terms:
+        start, end = mark.source.start, mark.source.end
+        if start < position or not mark.checked:
+            continue
         gap = unit.source[position:start]
         if last is None:
             source.text += gap
         else:
             last.tail = (last.tail or "") + gap
-        last = etree.SubElement(source, _q("mrk"), mtype="term", comment=f"{term.approved} [{term.entry_id}]")
+        last = etree.SubElement(source, _q("mrk"), mtype="term", comment=f"{mark.approved} [{mark.entry_id}]")
         last.text = unit.source[start:end]
         position = end
     rest = unit.source[position:]

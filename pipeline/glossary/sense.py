@@ -97,12 +97,20 @@ def compile_pattern(pattern: str) -> tuple[re.Pattern[str] | None, re.Pattern[st
     return left_re, right_re
 
 
+# How far around a term a context pattern looks: a long sentence's worth with ``...``, a few words without.
+# Bounded, so a text with no sentence ends (a 5 MB paragraph) costs the same per term as a short one,
+# instead of a scan of everything before it.
+SENTENCE_REACH = 1000
+WORDS_REACH = 200
+
+
 def pattern_matches(pattern: str, source: str, hit: TermHit) -> bool:
     """Does ``pattern`` match the words around ``hit`` in ``source``?"""
     left, right = compile_pattern(pattern)
-    if left is not None and not left.search(source[: hit.start]):
+    reach = SENTENCE_REACH if "..." in pattern else WORDS_REACH
+    if left is not None and not left.search(source[max(0, hit.start - reach) : hit.start]):
         return False
-    return right is None or bool(right.search(source[hit.end :]))
+    return right is None or bool(right.search(source[hit.end : hit.end + reach]))
 
 
 def applies(entry: GlossaryEntry, source: str, hit: TermHit) -> bool:
