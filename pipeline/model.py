@@ -277,17 +277,3 @@ class RunSignature:
 
     def __str__(self) -> str:
         return f"pipeline {self.tool_version}|engine:{self.engine}|glossary:{self.glossary_hash or 'none'}"
-
-
-@dataclass(frozen=True, slots=True)
-class Translation:
-    """A segment's translation as it goes to the reviewer.
-
-    ``raw`` is the machine output before term enforcement, kept only when
-    enforcement changed it, so the reviewer sees every change.
-    """
-
-    segment_id: str
-    text: str
-    raw: str = ""
-    findings: tuple[Finding, ...] = ()
