@@ -5,6 +5,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIPELINE := $(VENV)/bin/pipeline
 STAMP := $(VENV)/.installed
+# The tests also cover the optional cluster extra (Ray); `make demo` does not need it.
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: demo test bench lint system-tools clean
 
@@ -12,6 +14,10 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test,bench,dev]'
+	touch $@
+
+$(TEST_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test,bench,dev,cluster]'
 	touch $@
 
 # Models come from the Argos index; without network the demo still writes review
@@ -49,11 +55,11 @@ $(SCHEMAS)/xliff-core-1.2-strict.xsd:
 	   $(SCHEMAS)/deb/x/usr/share/php/Symfony/Component/Translation/Resources/schemas/xml.xsd $(SCHEMAS)/
 	rm -rf $(SCHEMAS)/deb
 
-test: $(STAMP) system-tools
+test: $(TEST_STAMP) system-tools
 	$(PIPELINE) glossary check glossary/
 	$(PY) -m pytest -q
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(PY) bench/run.py
 
 lint: $(STAMP)

@@ -83,14 +83,23 @@ def check_untranslated(source: str, target: str, lang: str) -> list[Finding]:
 
 
 def check_mixed_script(source: str, target: str, lang: str) -> list[Finding]:
-    """Latin look-alike letters inside Cyrillic words (a Latin o in «вoенный»)."""
-    out = []
+    """Latin look-alike letters inside Cyrillic words (a Latin o in «вoенный»): one finding listing the words."""
     # Parts of a compound may be in different scripts («Telegram-канал»); one part may not.
-    for word in dict.fromkeys(part for w in _WORD.findall(target) for part in w.split("-")):
-        if _CYRILLIC.search(word) and _LATIN.search(word):
-            latin = "".join(sorted(set(_LATIN.findall(word))))
-            out.append(_finding("mixed-script", Severity.ERROR, f"«{word}» mixes Latin letters ({latin}) into a Cyrillic word"))
-    return out
+    mixed = [
+        word
+        for word in dict.fromkeys(part for w in _WORD.findall(target) for part in w.split("-"))
+        if _CYRILLIC.search(word) and _LATIN.search(word)
+    ]
+    if not mixed:
+        return []
+    latin = "".join(sorted({letter for word in mixed for letter in _LATIN.findall(word)}))
+    shown = ", ".join(f"«{word}»" for word in mixed[:MIXED_SHOWN])
+    more = f" and {len(mixed) - MIXED_SHOWN} more" if len(mixed) > MIXED_SHOWN else ""
+    words = "word mixes" if len(mixed) == 1 else f"{len(mixed)} words mix"
+    return [_finding("mixed-script", Severity.ERROR, f"{shown}{more}: {words} Latin letters ({latin}) into Cyrillic")]
+
+
+MIXED_SHOWN = 10  # words named in the finding; a reviewer fixes them all once told where to look
 
 
 def check_quotes(source: str, target: str, lang: str) -> list[Finding]:

@@ -124,11 +124,20 @@ def run_command(
         ),
     ] = "target",
     force: Annotated[bool, typer.Option("--force", help="Write every article again, even if nothing changed.")] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            envvar="RAY_ADDRESS",
+            help="Translate on a Ray cluster: its address (ray://head:10001, auto), or local[:N] for N local workers.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; warnings and errors only.")] = False,
 ) -> None:
     """Segment and translate articles and write review files, keeping reviewed work.
 
     Example: pipeline run seeds/ --to ru,uk --out locales/
+    Example: pipeline run archive/ --cluster local:2
     """
     request = RunRequest(
         inputs=tuple(inputs),
@@ -136,7 +145,9 @@ def run_command(
         out_dir=out_dir,
         engine=engine,
         glossary=tuple(glossary) if glossary else None,
-        engine_options=EngineOptions(models_dir=models_dir, beam_size=beam, max_length=max_length, device=device),
+        engine_options=EngineOptions(
+            models_dir=models_dir, beam_size=beam, max_length=max_length, device=device, cluster=cluster or ""
+        ),
         cache=cache,
         use_cache=not no_cache,
         formats=parse_formats(formats),

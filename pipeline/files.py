@@ -9,13 +9,20 @@ from pathlib import Path
 from pipeline.errors import InputError, PipelineError
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
+def write_atomic(path: Path, text: str, where: str = "write it somewhere else") -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder, a rename, and an fsync of the folder.
+
+    The temporary file's name holds this process's id, so a later run can
+    tell the leftovers of a killed run (whose process is gone) from a
+    concurrent run's file in progress (``remove_leftovers``). ``where``
+    says what to do when the folder cannot be written (`run` says: choose
+    another --out folder).
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=path.parent)
     except OSError as exc:
-        raise PipelineError(f"cannot write here ({exc.strerror}); choose another --out folder", str(path)) from exc
+        raise PipelineError(f"cannot write here ({exc.strerror}); {where}", str(path)) from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
@@ -27,12 +34,60 @@ def write_atomic(path: Path, text: str) -> None:
         else:
             os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+        _fsync_folder(path.parent)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise PipelineError(f"cannot write the file ({exc.strerror}); nothing was changed", str(path)) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+TEMP_SUFFIX = ".tmp"
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable: without it a power cut can bring back the old file (or none)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return  # some filesystems (and Windows) do not open folders; the data itself is already synced
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Delete the temporary files of writes whose process is gone (a killed run); return them."""
+    removed = []
+    try:
+        candidates = list(folder.glob(f".*{TEMP_SUFFIX}"))
+    except OSError:
+        return []
+    for path in candidates:
+        parts = path.name.rsplit(".", 3)  # ".name.po", pid, random, "tmp"
+        pid = parts[1] if len(parts) == 4 else ""
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def read_sheet(path: Path) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
 
-from pipeline.errors import UsageError
+from pipeline.errors import InputError, UsageError
 
 SOURCE_LANG = "en"
 
@@ -30,3 +30,26 @@ def check_lang(code: str) -> str:
     if str(locale) != code:
         raise UsageError(f"unknown language code {code!r}; use an ISO 639-1 code such as ru or uk")
     return code
+
+
+def is_language(code: str) -> bool:
+    try:
+        return str(Locale.parse(code.replace("-", "_"))) == code.replace("-", "_")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+
+
+def review_file_language(header_language: str, path: str, folder_name: str) -> str:
+    """The target language of a review file: its Language header, else its folder's name (locales/ru/...).
+
+    Neither naming a language CLDR knows is one clear error, not a traceback deep in a check.
+    """
+    for code in (header_language.strip(), folder_name):
+        if code and is_language(code):
+            return code.replace("-", "_")
+    shown = f"its Language header says {header_language.strip()!r}" if header_language.strip() else "it has no Language header"
+    raise InputError(
+        f"cannot tell the translation's language: {shown} and its folder {folder_name!r} is not a language code; "
+        "add a header line such as \"Language: ru\\n\"",
+        path,
+    )

@@ -16,6 +16,7 @@ from pathlib import Path
 from pipeline.assess import Assessor
 from pipeline.errors import InputError
 from pipeline.formats.po import read_po
+from pipeline.languages import review_file_language
 from pipeline.model import Finding, Glossary, Severity, TermStatus
 from pipeline.review import KIND_FLAGS
 
@@ -59,7 +60,7 @@ def audit(paths: Iterable[Path], glossary: Glossary, lang: str | None = None) ->
     entries = 0
     for path in files:
         catalog = read_po(path)
-        file_lang = catalog.metadata.get("Language") or path.parent.name
+        file_lang = review_file_language(catalog.metadata.get("Language", ""), str(path), path.parent.name)
         assessor = assessors.setdefault(file_lang, Assessor(glossary, file_lang))
         for entry in catalog:
             if entry.obsolete or not entry.msgstr or any(flag in entry.flags for flag in KIND_FLAGS.values()):

@@ -16,11 +16,11 @@ import polib
 
 from pipeline.assess import Assessor
 from pipeline.errors import InputError
-from pipeline.files import write_atomic
+from pipeline.files import remove_leftovers, write_atomic
 from pipeline.formats import FORMATS, ReviewDocument, renderer
 from pipeline.formats.po import read_po
 from pipeline.ingest import read_article
-from pipeline.languages import SOURCE_LANG
+from pipeline.languages import SOURCE_LANG, review_file_language
 from pipeline.model import Article, Glossary
 from pipeline.review import annotate, build_units
 
@@ -66,16 +66,15 @@ def write_review_files(
     rendered = [(review_path(folder, name, fmt), renderer(fmt)(document)) for fmt in chosen]
     # Render everything first: a failure in one format leaves every file as it was.
     for path, text in rendered:
-        write_atomic(path, text)
+        write_atomic(path, text, where="choose another --out folder")
     return Written(tuple(p for p, _ in rendered), tuple(t for _, t in rendered))
 
 
 def refresh(po_path: Path, glossary: Glossary | None) -> Written:
     """Re-derive a PO file's comments and re-render the formats beside it from the catalog as it stands."""
+    remove_leftovers(po_path.parent)
     catalog = read_po(po_path)
-    lang = catalog.metadata.get("Language") or po_path.parent.name
-    if not lang:
-        raise InputError("the PO file has no Language header; add one (e.g. Language: ru)", str(po_path))
+    lang = review_file_language(catalog.metadata.get("Language", ""), str(po_path), po_path.parent.name)
     article = _article_of(catalog)
     name = po_path.stem
     formats = [fmt for fmt in FORMATS if fmt == "po" or review_path(po_path.parent, name, fmt).exists()]

@@ -12,6 +12,7 @@ from pipeline.assess import Assessment, Assessor
 from pipeline.cache import TranslationCache, default_cache_path
 from pipeline.engines import choose_engine
 from pipeline.engines.base import Engine, EngineOptions
+from pipeline.files import remove_leftovers
 from pipeline.formats.po import RunInfo, build_catalog, is_reviewed, read_po
 from pipeline.formats.tmx import read_tmx
 from pipeline.glossary.load import load_glossary
@@ -20,7 +21,7 @@ from pipeline.ingest import find_articles, read_articles
 from pipeline.languages import SOURCE_LANG
 from pipeline.merge import merge_catalog
 from pipeline.model import Article, Glossary, Notice, RunSignature, TermHit
-from pipeline.review_files import write_review_files
+from pipeline.review_files import Written, write_review_files
 
 __all__ = ["EngineOptions", "RunReport", "RunRequest", "run"]
 
@@ -143,6 +144,10 @@ def run(request: RunRequest, timestamp: str, progress: Progress | None = None) -
     info = RunInfo(signature=signature, timestamp=timestamp, source_lang=SOURCE_LANG, xliff_mt=request.xliff_mt)
     memory_bytes = request.tm.read_bytes() if request.tm and request.tm.is_file() else b""
 
+    for lang in request.target_langs:
+        removed = remove_leftovers(request.out_dir / lang)
+        if removed:
+            notices.append(Notice(str(request.out_dir / lang), f"removed {len(removed)} temporary files an interrupted run left"))
     # What must be done: an article is skipped where its inputs and its files are as the last run left them.
     manifests = {lang: manifest.load(request.out_dir / lang) for lang in request.target_langs}
     keys = {
@@ -157,66 +162,121 @@ def run(request: RunRequest, timestamp: str, progress: Progress | None = None) -
     ]
     skipped = len(request.target_langs) * len(articles) - len(todo)
     # Read every review file to be merged first: a broken one stops the run before any MT time is spent.
-    existing = {
-        (lang, article.name): read_po(path) if (path := request.out_dir / lang / f"{article.name}.po").exists() else None
-        for lang, article in todo
-    }
-    pending = [article for _, article in todo]
-    term_hits = find_hits(pending, TermMatcher(glossary) if glossary else None)
+    # (Read again when its article's turn comes, so an archive's files are not all held at once.)
+    for lang, article in todo:
+        if (path := request.out_dir / lang / f"{article.name}.po").exists():
+            read_po(path)
 
     written: list[Path] = []
-    translated = hits = kept = tm_hits = 0
+    counts = RunCounts()
     cache = None
     if request.use_cache and engine.name != "none" and todo:
         cache = TranslationCache(request.cache or default_cache_path())
-        notices.extend(cache.notices)
+    memory = read_tmx(request.tm) if request.tm else {}
+    totals = {lang: sum(_translatable(a) for todo_lang, a in todo if todo_lang == lang) for lang in request.target_langs}
+    done = dict.fromkeys(request.target_langs, 0)
     try:
-        translations: dict[str, dict[str, str]] = {}
-        memory = read_tmx(request.tm) if request.tm else {}
-        for lang in request.target_langs:
-            # Every translatable sentence of the articles to do, once: one batch per language.
-            texts = list(
-                dict.fromkeys(
-                    seg.text
-                    for todo_lang, article in todo
-                    if todo_lang == lang
-                    for block in article.blocks
-                    if block.kind.translatable
-                    for seg in block.segments
+        # A chunk of articles at a time: translated in one batch per language, written, recorded in the manifest.
+        # Memory stays flat in the number of articles, and a killed run keeps the chunks it finished.
+        for chunk in _chunks(todo, CHUNK_SEGMENTS):
+            translations: dict[str, dict[str, str]] = {}
+            for lang in request.target_langs:
+                articles_here = [article for todo_lang, article in chunk if todo_lang == lang]
+                texts = list(
+                    dict.fromkeys(
+                        seg.text for article in articles_here for b in article.blocks if b.kind.translatable for seg in b.segments
+                    )
                 )
-            )
-            remembered = {text: memory[(lang, text)] for text in texts if (lang, text) in memory}
-            tm_hits += len(remembered)
-            rest = [text for text in texts if text not in remembered]
-            outputs, lang_hits, lang_new = translate_texts(engine, rest, lang, cache, progress)
-            translations[lang] = {**dict(zip(rest, outputs, strict=True)), **remembered}
-            hits += lang_hits
-            translated += lang_new
+                remembered = {text: memory[(lang, text)] for text in texts if (lang, text) in memory}
+                counts.tm_hits += len(remembered)
+                rest = [text for text in texts if text not in remembered]
+                offset, total = done[lang], totals[lang]
+                report = (lambda lang_, done_, _n, o=offset, t=total: progress(lang_, o + done_, t)) if progress else None
+                outputs, lang_hits, lang_new = translate_texts(engine, rest, lang, cache, report)
+                translations[lang] = {**dict(zip(rest, outputs, strict=True)), **remembered}
+                done[lang] += sum(_translatable(article) for article in articles_here)
+                counts.cache_hits += lang_hits
+                counts.translated += lang_new
+            term_hits = find_hits([article for _, article in chunk], TermMatcher(glossary) if glossary else None)
+            assessors = {lang: Assessor(glossary, lang, term_hits) for lang in request.target_langs}
+            for lang, article in chunk:
+                files = _write_article(article, lang, translations[lang], assessors[lang], request, info, counts)
+                written += files.paths
+                record = zip(files.paths, files.contents, strict=True)
+                manifest.record(manifests[lang], article.name, keys[(lang, article.name)], record)
+            for lang in {lang for lang, _ in chunk}:
+                manifest.save(request.out_dir / lang, manifests[lang])
     finally:
         if cache is not None:
             cache.close()
-    assessors = {lang: Assessor(glossary, lang, term_hits) for lang in request.target_langs}
-    for lang, article in todo:
-        assessor = assessors[lang]
-        by_id = machine_assessments(article, translations[lang], assessor)
-        fresh = build_catalog(article, lang, by_id, info, source_reference(article.path))
-        merged = merge_catalog(fresh, existing[(lang, article.name)])
-        kept += sum(1 for entry in merged if is_reviewed(entry))
-        folder = request.out_dir / lang
-        files = write_review_files(
-            folder,
-            article.name,
-            merged,
-            assessor,
-            article,
-            original=source_reference(article.path),
-            signature=str(signature),
-            formats=request.formats,
-            xliff_mt=request.xliff_mt,
-        )
-        written += files.paths
-        manifest.record(manifests[lang], article.name, keys[(lang, article.name)], zip(files.paths, files.contents, strict=True))
-    for lang in request.target_langs:
-        if any(todo_lang == lang for todo_lang, _ in todo):
-            manifest.save(request.out_dir / lang, manifests[lang])
-    return RunReport(tuple(articles), tuple(written), tuple(notices), signature, translated, hits, kept, tm_hits, skipped)
+            notices.extend(cache.notices)
+    return RunReport(
+        tuple(articles),
+        tuple(written),
+        tuple(notices),
+        signature,
+        counts.translated,
+        counts.cache_hits,
+        counts.reviewed_kept,
+        counts.tm_hits,
+        skipped,
+    )
+
+
+# Segments translated in one go: enough for full batches on every worker, few enough to keep memory flat.
+CHUNK_SEGMENTS = 5000
+
+
+@dataclass
+class RunCounts:
+    """What the run did so far (mutable: the loop adds to it)."""
+
+    translated: int = 0
+    cache_hits: int = 0
+    reviewed_kept: int = 0
+    tm_hits: int = 0
+
+
+def _translatable(article: Article) -> int:
+    return sum(len(block.segments) for block in article.blocks if block.kind.translatable)
+
+
+def _chunks(todo: list[tuple[str, Article]], size: int) -> list[list[tuple[str, Article]]]:
+    """The (language, article) pairs in runs of about ``size`` segments (an article is never split)."""
+    chunks: list[list[tuple[str, Article]]] = [[]]
+    filled = 0
+    for pair in todo:
+        if chunks[-1] and filled + _translatable(pair[1]) > size:
+            chunks.append([])
+            filled = 0
+        chunks[-1].append(pair)
+        filled += _translatable(pair[1])
+    return [chunk for chunk in chunks if chunk]
+
+
+def _write_article(
+    article: Article,
+    lang: str,
+    by_text: dict[str, str],
+    assessor: Assessor,
+    request: RunRequest,
+    info: RunInfo,
+    counts: RunCounts,
+) -> Written:
+    """Merge one article's fresh catalog into its review file and write every format."""
+    by_id = machine_assessments(article, by_text, assessor)
+    fresh = build_catalog(article, lang, by_id, info, source_reference(article.path))
+    po_path = request.out_dir / lang / f"{article.name}.po"
+    merged = merge_catalog(fresh, read_po(po_path) if po_path.exists() else None)
+    counts.reviewed_kept += sum(1 for entry in merged if is_reviewed(entry))
+    return write_review_files(
+        request.out_dir / lang,
+        article.name,
+        merged,
+        assessor,
+        article,
+        original=source_reference(article.path),
+        signature=str(info.signature),
+        formats=request.formats,
+        xliff_mt=request.xliff_mt,
+    )

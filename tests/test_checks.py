@@ -47,7 +47,11 @@ def test_untranslated(source: str, target: str, expected: int) -> None:
 
 
 def test_mixed_script() -> None:
-    assert fired("mixed-script", "", "Суд oтклонил иск ОМОН.") == ["«oтклонил» mixes Latin letters (o) into a Cyrillic word"]
+    assert fired("mixed-script", "", "Суд oтклонил иск ОМОН.") == ["«oтклонил»: word mixes Latin letters (o) into Cyrillic"]
+    # Found by an audit: one finding per word buried a segment's other findings. One per segment, listing them.
+    assert fired("mixed-script", "", "Cуд oтклонил иcк, а пoтом eщё раз oтклонил.") == [
+        "«Cуд», «oтклонил», «иcк», «пoтом», «eщё»: 5 words mix Latin letters (Cceo) into Cyrillic"
+    ]
     assert fired("mixed-script", "", "Суд отклонил иск ОМОНа, The Moscow Times.") == []
 
 

@@ -161,3 +161,13 @@ def test_concurrent_writers_share_the_cache(tmp_path: Path) -> None:
     with TranslationCache(path) as cache:
         found = cache.get_many("engine", "ru", [f"text {w}-{r}-{i}" for w in range(3) for r in range(20) for i in range(25)])
     assert len(found) == 3 * 20 * 25
+
+
+def test_progress_counts_texts_not_the_pieces_of_long_ones(engine: ArgosEngine) -> None:
+    """Found by an audit: a long text cut into pieces pushed progress past its total."""
+    clause = "the soldiers refused to fight, the commanders threatened them with prison; "
+    texts = [(clause * 20).strip(), "A short one.", (clause * 12).strip()]
+    seen: list[int] = []
+    outputs = engine.translate(texts, "en", "ru", seen.append)
+    assert len(outputs) == 3
+    assert seen == sorted(seen) and seen[-1] == len(texts) and max(seen) <= len(texts)

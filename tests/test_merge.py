@@ -27,13 +27,27 @@ SENTENCES = [
     "The families asked for help.",
 ]
 
-# One step of a reviewer's and editor's life between two runs.
+# One step of a reviewer's and editor's life between two runs. Besides real edits, the changes segment ids
+# ignore (case, quote style, spacing) and a deleted sentence coming back, which share an id with an old entry.
 step = st.one_of(
     st.tuples(st.just("approve"), st.integers(0, 20), st.text("абвгдеёжзийклмнопрстуфхцчшщыэюя ", min_size=1, max_size=20)),
     st.tuples(st.just("edit"), st.integers(0, 20), st.sampled_from(["Also,", "In 2022,", "Reportedly,"])),
     st.tuples(st.just("drop"), st.integers(0, 20), st.just("")),
     st.tuples(st.just("add"), st.integers(0, 20), st.sampled_from(SENTENCES)),
+    st.tuples(st.just("case"), st.integers(0, 20), st.sampled_from(["upper", "lower", "title"])),
+    st.tuples(st.just("quote"), st.integers(0, 20), st.sampled_from(['"{}"', "“{}”", "«{}»", "'{}'"])),
+    st.tuples(st.just("space"), st.integers(0, 20), st.sampled_from(["  ", " \t "])),
+    st.tuples(st.just("restore"), st.integers(0, 20), st.just("")),
 )
+
+
+def restyle(action: str, value: str, text: str) -> str:
+    """A change a segment id does not see: letter case, quotation marks, spacing."""
+    if action == "case":
+        return {"upper": text.upper(), "lower": text.lower(), "title": text.title()}[value]
+    if action == "quote":
+        return value.format(text.strip("\"“”«»'"))
+    return text.replace(" ", value, 1)
 
 
 def run_once(article: Path, out: Path) -> Path:
@@ -45,7 +59,7 @@ def run_once(article: Path, out: Path) -> Path:
     return po
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(step, min_size=1, max_size=8))
 def test_no_sequence_of_edits_and_reruns_drops_an_approved_translation(steps: list[tuple[str, int, str]]) -> None:
     with tempfile.TemporaryDirectory() as scratch:
@@ -55,6 +69,7 @@ def test_no_sequence_of_edits_and_reruns_drops_an_approved_translation(steps: li
         article.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
         po = run_once(article, folder / "out")
         approved: dict[str, str] = {}  # segment id -> the reviewer's latest approved translation
+        dropped: list[str] = []
         for action, index, value in steps:
             if action == "approve":
                 catalog = polib.pofile(str(po))
@@ -71,7 +86,12 @@ def test_no_sequence_of_edits_and_reruns_drops_an_approved_translation(steps: li
                 i = index % len(paragraphs)
                 paragraphs[i] = f"{value} {paragraphs[i][0].lower()}{paragraphs[i][1:]}"
             elif paragraphs and action == "drop":
-                paragraphs.pop(index % len(paragraphs))
+                dropped.append(paragraphs.pop(index % len(paragraphs)))
+            elif dropped and action == "restore":
+                paragraphs.insert(index % (len(paragraphs) + 1), dropped.pop(index % len(dropped)))
+            elif paragraphs and action in ("case", "quote", "space"):
+                i = index % len(paragraphs)
+                paragraphs[i] = restyle(action, value, paragraphs[i])
             elif action == "add":
                 paragraphs.insert(index % (len(paragraphs) + 1), value)
             if paragraphs:
@@ -116,3 +136,58 @@ def test_seed_scenario_review_edit_rerun(cli: Callable[..., Result], tmp_path: P
     assert new.msgstr == "" and not is_reviewed(new)
     # The XLIFF rendered from the merged PO shows the kept translation as needing review.
     assert first.msgstr in (out / "ru" / f"{article.stem}.xlf").read_text("utf-8")
+
+
+def approve(po: Path, msgid: str, translation: str) -> None:
+    catalog = polib.pofile(str(po))
+    entry = next(e for e in catalog if e.msgid == msgid and not e.obsolete)
+    entry.msgstr = translation
+    entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    catalog.save()
+
+
+def test_a_live_and_an_obsolete_entry_sharing_an_id_both_survive(tmp_path: Path) -> None:
+    """Found by an audit: ids ignore case, merge keyed old entries by id, and the live one pushed the obsolete one out.
+
+    The file an older version left: «GO ON.» approved as A, and the deleted «Go on.» (same id) approved as B.
+    """
+    article = tmp_path / "story.txt"
+    out = tmp_path / "out"
+    article.write_text("They waited.\n\nGO ON.\n", encoding="utf-8")
+    po = run_once(article, out)
+    approve(po, "GO ON.", "ДАВАЙ.")
+    catalog = polib.pofile(str(po), wrapwidth=0)
+    live = next(e for e in catalog if e.msgid == "GO ON.")
+    catalog.append(polib.POEntry(msgctxt=live.msgctxt, msgid="Go on.", msgstr="Продолжай.", obsolete=True))
+    catalog.save(str(po))
+    for _ in range(2):
+        run_once(article, out)
+        entries = [e for e in polib.pofile(str(po)) if e.msgctxt == live.msgctxt]
+        assert {(e.msgid, e.msgstr, e.obsolete) for e in entries} == {("GO ON.", "ДАВАЙ.", False), ("Go on.", "Продолжай.", True)}
+
+
+def test_a_restored_sentence_in_other_case_gets_its_old_translation_back_for_review(tmp_path: Path) -> None:
+    article = tmp_path / "story.txt"
+    out = tmp_path / "out"
+    article.write_text("Go on.\n", encoding="utf-8")
+    po = run_once(article, out)
+    approve(po, "Go on.", "Продолжай.")
+    article.write_text("GO ON.\n", encoding="utf-8")
+    run_once(article, out)
+    entry = next(e for e in polib.pofile(str(po)) if not e.obsolete)
+    assert entry.msgstr == "Продолжай." and "fuzzy" in entry.flags and entry.previous_msgid == "Go on."
+
+
+def test_the_previous_source_survives_a_second_rerun(tmp_path: Path) -> None:
+    """Found by an audit: the exact-match path kept `fuzzy` but dropped `#| msgid` on the next re-run."""
+    article = tmp_path / "story.txt"
+    out = tmp_path / "out"
+    article.write_text("Several hundred soldiers refused to fight.\n", encoding="utf-8")
+    po = run_once(article, out)
+    approve(po, "Several hundred soldiers refused to fight.", "Несколько сотен военнослужащих отказались воевать.")
+    article.write_text("Several hundred soldiers refused to fight in Ukraine.\n", encoding="utf-8")
+    run_once(article, out)
+    for _ in range(2):
+        run_once(article, out)
+        entry = next(e for e in polib.pofile(str(po)) if not e.obsolete)
+        assert "fuzzy" in entry.flags and entry.previous_msgid == "Several hundred soldiers refused to fight."

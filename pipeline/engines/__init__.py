@@ -18,6 +18,8 @@ ENGINES: dict[str, str] = {
     "argos": "pipeline.engines.argos",
     "none": "pipeline.engines.none",
 }
+# With --cluster, the argos models run on a Ray cluster's workers (Ray is imported only then).
+CLUSTER_ENGINE = "pipeline.engines.cluster"
 AUTO = "argos"  # what `auto` means: the one engine that translates offline
 
 
@@ -41,7 +43,13 @@ def choose_engine(
     name: str, source_lang: str, target_langs: Sequence[str], options: EngineOptions
 ) -> tuple[Engine, list[Notice]]:
     """Build the engine; a translating engine without a model for some pair stops the run with the fix."""
-    engine = load_engine(AUTO if name == "auto" else name, options)
+    chosen = AUTO if name == "auto" else name
+    if options.cluster and chosen == "argos":
+        engine: Engine = importlib.import_module(CLUSTER_ENGINE).build(options)
+    elif options.cluster:
+        raise UsageError(f"--cluster runs the argos engine on a cluster; it does not apply to --engine {name}")
+    else:
+        engine = load_engine(chosen, options)
     missing = engine.missing_pairs(source_lang, target_langs)
     if missing:
         lines = [

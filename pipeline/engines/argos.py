@@ -164,10 +164,19 @@ class ArgosEngine:
             max_input_length=0,  # never truncate: long inputs were split above
         )
         outputs: list[str] = [""] * len(units)
-        for done, (k, result) in enumerate(zip(order, results, strict=True), start=1):
+        # Progress counts texts, not pieces: a text is done when its last piece is.
+        pieces_left = [0] * len(texts)
+        for index, _ in units:
+            pieces_left[index] += 1
+        texts_done = 0
+        for k, result in zip(order, results, strict=True):
             outputs[k] = detokenize(result.hypotheses[0])
-            if progress is not None:
-                progress(done)
+            index = units[k][0]
+            pieces_left[index] -= 1
+            if pieces_left[index] == 0:
+                texts_done += 1
+                if progress is not None:
+                    progress(texts_done)
         joined: list[list[str]] = [[] for _ in texts]
         for (index, _), output in zip(units, outputs, strict=True):
             joined[index].append(output)

@@ -22,6 +22,7 @@ class EngineOptions:
     device: str = "auto"
     inter_threads: int = 0
     intra_threads: int = 0
+    cluster: str = ""  # a Ray address ("ray://head:10001", "auto", "local:2"): translate on a cluster's workers
 
 
 class Engine(Protocol):
