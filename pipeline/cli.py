@@ -253,6 +253,36 @@ def publish_command(
         err.print(f"wrote {output} ({len(result.unreviewed)} unreviewed segments marked)", markup=False)
 
 
+@app.command("review")
+@user_errors
+def review_command(
+    folder: Annotated[Path, typer.Argument(help="The folder `run` wrote review files to.")] = Path("locales"),
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on (0: any free one).")] = 8765,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on; anything but loopback needs the printed access token.")
+    ] = "127.0.0.1",
+    glossary: Annotated[
+        list[Path] | None, typer.Option("--glossary", "-g", help="Glossary files or folders (default: glossary/ if present).")
+    ] = None,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser.")] = False,
+) -> None:
+    """Review in the browser: edit and approve translations, saved at once into the PO (and every format beside it).
+
+    Example: pipeline review locales/
+    """
+    from pipeline.run import load_run_glossary
+    from pipeline.webapp.serve import serve
+
+    serve(
+        folder,
+        load_run_glossary(tuple(glossary) if glossary else None),
+        host,
+        port,
+        not no_browser,
+        lambda line: out.print(line, markup=False, soft_wrap=True),
+    )
+
+
 tm_app = typer.Typer(help="Translation memory (TMX) from approved segments.", no_args_is_help=True)
 app.add_typer(tm_app, name="tm")
 

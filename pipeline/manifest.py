@@ -61,4 +61,6 @@ def record(manifest: dict[str, dict[str, object]], name: str, key: str, written:
 
 
 def save(folder: Path, manifest: dict[str, dict[str, object]]) -> None:
-    write_atomic(folder / NAME, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "choose another --out folder")
+    write_atomic(
+        folder / NAME, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "choose another --out folder"
+    )

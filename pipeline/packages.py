@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -146,9 +148,10 @@ def install_file(archive: Path, folder: Path, expect_pairs: Sequence[str] = (), 
     """Install an .argosmodel after checking it whole; refuse anything doubtful.
 
     Checks: the checksum when given, a readable zip with intact members, one
-    top folder, no member that escapes it (absolute paths, "..", links), the
-    members a package needs, metadata naming a pair we asked for, and a
-    CTranslate2 model that loads. Unpacks into a temporary folder beside the
+    top folder, no member that escapes it (absolute paths, "..") and no link
+    or special file, the members a package needs, a folder name and code that
+    agree with the metadata's pair, a pair we asked for, and a CTranslate2
+    model that loads. Unpacks into a temporary folder beside the
     target and renames it into place, so a failure leaves nothing behind.
     """
     where = str(archive)
@@ -156,8 +159,10 @@ def install_file(archive: Path, folder: Path, expect_pairs: Sequence[str] = (), 
         raise InputError("no such package file; check the path", where)
     if sha256 and sha256_of(archive).lower() != sha256.lower():
         raise InputError(f"SHA-256 does not match {sha256}; the file is corrupt or not the one expected", where)
+    if archive.stat().st_size == 0:
+        raise InputError("the package file is empty (0 bytes); download it again", where)
     if not zipfile.is_zipfile(archive):
-        raise InputError("not an Argos package: not a zip archive (.argosmodel files are zip archives)", where)
+        raise InputError(_not_a_zip(archive), where)
     try:
         with zipfile.ZipFile(archive) as zf:
             top, members = _check_members(zf, where)
@@ -165,6 +170,7 @@ def install_file(archive: Path, folder: Path, expect_pairs: Sequence[str] = (), 
             if broken is not None:
                 raise InputError(f"corrupt package: member {broken!r} fails its CRC check; download it again", where)
             metadata = _read_metadata(zf, f"{top}/metadata.json", where)
+            _check_names(top, metadata, where)
             pair = f"{metadata['from_code']}-{metadata['to_code']}"
             if expect_pairs and pair not in expect_pairs:
                 raise InputError(
@@ -182,7 +188,7 @@ def install_file(archive: Path, folder: Path, expect_pairs: Sequence[str] = (), 
                 _replace_folder(unpacked, final)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise InputError(f"corrupt package ({exc}); download it again", where) from exc
     models, _ = list_models(folder)
     installed = next((m for m in models if m.path == folder / top), None)
@@ -191,21 +197,47 @@ def install_file(archive: Path, folder: Path, expect_pairs: Sequence[str] = (), 
     return installed
 
 
+_ZIP_START = b"PK\x03\x04"  # a zip archive's first local file header
+
+
+def _not_a_zip(archive: Path) -> str:
+    """Why ``zipfile`` finds no archive: one cut short (its directory is at the end), or no zip at all."""
+    with archive.open("rb") as handle:
+        start = handle.read(len(_ZIP_START))
+    if start == _ZIP_START:
+        return (
+            "the package is truncated or damaged: it starts as a zip archive but its end (the list of members) "
+            "is missing; download it again"
+        )
+    return "not an Argos package: not a zip archive (.argosmodel files are zip archives)"
+
+
+# Unix file types in a member's mode: only regular files and folders are unpacked.
+_FILE_TYPE, _REGULAR, _FOLDER, _LINK = 0o170000, 0o100000, 0o040000, 0o120000
+
+
 def _check_members(zf: zipfile.ZipFile, where: str) -> tuple[str, list[zipfile.ZipInfo]]:
     tops: set[str] = set()
     members = []
     for info in zf.infolist():
         name = info.filename
         path = PurePosixPath(name)
-        mode = info.external_attr >> 16
-        if (
-            name.startswith(("/", "\\"))
-            or "\\" in name
-            or (len(name) > 1 and name[1] == ":")
-            or ".." in path.parts
-            or (mode & 0o170000) == 0o120000
-        ):
+        kind = (info.external_attr >> 16) & _FILE_TYPE
+        if name.startswith(("/", "\\")) or "\\" in name or (len(name) > 1 and name[1] == ":") or ".." in path.parts:
             raise InputError(f"refused: member {name!r} would land outside the package folder", where)
+        if kind == _LINK:
+            raise InputError(
+                f"refused: member {name!r} is a symbolic link, which packages may not contain; "
+                "download the package again from its source",
+                where,
+            )
+        # Zips made without Unix modes (on Windows) leave the type 0.
+        if kind not in (0, _REGULAR, _FOLDER):
+            raise InputError(
+                f"refused: member {name!r} is a special file (device, pipe or socket), which packages may not contain; "
+                "download the package again from its source",
+                where,
+            )
         if path.parts:
             tops.add(path.parts[0])
         members.append(info)
@@ -229,6 +261,40 @@ def _read_metadata(zf: zipfile.ZipFile, name: str, where: str) -> dict[str, Any]
     if not isinstance(metadata, dict) or not metadata.get("from_code") or not metadata.get("to_code"):
         raise InputError("corrupt package: metadata.json names no from_code and to_code", where)
     return metadata
+
+
+# How Argos names a package after its pair: "translate-en_ru-1_9" (folders), "translate-en_ru" or "en_ru" (codes).
+_PAIR_NAME = re.compile(r"(?:[a-z]+-)?([a-z]{2,3})_([a-z]{2,3})(?:-[0-9][0-9_.]*)?", re.IGNORECASE)
+
+
+def named_pair(name: str) -> str | None:
+    """The language pair a package's folder or code names, as "en_ru", or None when it names none."""
+    match = _PAIR_NAME.fullmatch(name)
+    return f"{match.group(1)}_{match.group(2)}".lower() if match else None
+
+
+def _check_names(top: str, metadata: dict[str, Any], where: str) -> None:
+    """Refuse a package whose folder or code names another pair than its from_code and to_code.
+
+    Which one is right cannot be known (argostranslate installs it by the
+    codes, people choose it by the name), so neither is trusted.
+    """
+    declared = f"{metadata['from_code']}_{metadata['to_code']}".lower()
+    claims = [("top folder", top)]
+    if isinstance(metadata.get("code"), str):
+        claims.append(("metadata code", metadata["code"]))
+    wrong: dict[str, list[str]] = {}
+    for label, name in claims:
+        pair = named_pair(name)
+        if pair is not None and pair != declared:
+            wrong.setdefault(pair, []).append(f"{label} {name!r}")
+    if wrong:
+        named = " and ".join(f"{pair} ({', '.join(labels)})" for pair, labels in wrong.items())
+        raise InputError(
+            f"refused: the package is named {named} but its metadata.json says from_code {metadata['from_code']!r}, "
+            f"to_code {metadata['to_code']!r}; it is mislabelled: download it again or ask whoever made it",
+            where,
+        )
 
 
 def _check_model_loads(path: Path, where: str) -> None:

@@ -24,7 +24,7 @@ from pipeline.model import BlockKind, Finding, Severity, Span, TermStatus
 from pipeline.review import ReviewUnit, Status, TermMark, term_marks
 
 EVIL = "<script>alert(1)</script> \"double\" 'single' & amp"
-EVIL_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; &quot;double&quot; &#x27;single&#x27; &amp; amp"
+EVIL_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; &#34;double&#34; &#39;single&#39; &amp; amp"
 
 CHROMIUM = shutil.which("chromium")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install -y chromium)")
@@ -107,7 +107,8 @@ def test_every_text_is_escaped() -> None:
     assert EVIL_ESCAPED in page
     doc = parse(page)
     assert len(doc.xpath("//script")) == 1  # only the page's own filter script
-    assert doc.get("lang") == EVIL
+    assert doc.get("lang") == "en"  # the page's own words are English; each text is marked with its language
+    assert {cell.get("lang") for cell in doc.find_class("target")} == {EVIL}
     assert doc.findtext(".//title").startswith(EVIL)
     assert doc.findtext(".//h1") == EVIL
     rows = doc.xpath("//*[@data-status]")
@@ -199,9 +200,9 @@ def test_highlighting_visits_each_mark_once() -> None:
         text = "росгвардия " * size
         spans = Counted(Highlight(11 * k, 11 * k + 10, "term", "t") for k in range(size))
         Counted.visits = 0
-        page = highlight(text, spans)
+        pieces = highlight(text, spans)
         assert Counted.visits == size  # sorted() reads the list once
-        assert page.count("<mark") == size
+        assert sum(mark is not None for _, mark in pieces) == size and "".join(t for t, _ in pieces) == text
 
 
 def test_no_raw_mt_line_when_enforcement_changed_nothing() -> None:
@@ -267,7 +268,7 @@ def test_statuses_findings_blocks_and_summary() -> None:
 def test_page_is_self_contained_and_set_up_for_phones() -> None:
     page = render([unit("a")], target_lang="uk")
     doc = parse(page)
-    assert doc.get("lang") == "uk"
+    assert doc.get("lang") == "en" and doc.find_class("target")[0].get("lang") == "uk"
     assert doc.xpath("//meta/@charset") == ["utf-8"]
     assert doc.xpath('//meta[@name="viewport"]/@content') == ["width=device-width, initial-scale=1"]
     assert doc.xpath("//@src | //link | //@href[not(starts-with(., '#'))]") == []

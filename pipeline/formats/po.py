@@ -21,6 +21,7 @@ from pipeline.errors import InputError
 from pipeline.formats import ReviewDocument
 from pipeline.model import Article, RunSignature
 from pipeline.review import BLOCK_LINE, KIND_FLAGS, MT_LINE
+from pipeline.yamlio import decode_utf8
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,7 @@ def build_catalog(
         "X-Source-File": source_ref or article.path,
         "X-XLIFF-MT": info.xliff_mt,
     }
-    ref = source_ref or article.path
+    ref = isolate_path(source_ref or article.path)
     for block in article.blocks:
         for segment in block.segments:
             flags = []
@@ -100,6 +101,45 @@ def build_catalog(
     return catalog
 
 
+# GNU gettext's convention for a file name with whitespace in a `#:` reference: wrap it in
+# U+2068 FIRST STRONG ISOLATE ... U+2069 POP DIRECTIONAL ISOLATE, or it reads as several names.
+FSI, PDI = "\u2068", "\u2069"
+_WHITESPACE = re.compile(r"\s")
+_ISOLATED = re.compile(f"{FSI}[^{PDI}\n]*{PDI}")
+# polib splits references at whitespace whatever the marks say, so inside them each whitespace
+# character is swapped for a stand-in from a private-use plane before parsing and restored after.
+_STAND_IN = 0xF0000
+
+
+def isolate_path(path: str) -> str:
+    """A file name as a `#:` reference cites it: wrapped in isolation marks when it holds whitespace."""
+    return f"{FSI}{path}{PDI}" if _WHITESPACE.search(path) else path
+
+
+def reference_path(reference: str) -> str:
+    """The file name of a `#:` reference as read back, without its isolation marks."""
+    return reference.removeprefix(FSI).removesuffix(PDI) if reference.startswith(FSI) else reference
+
+
+def _hide_isolated_whitespace(text: str) -> str:
+    def hide(match: re.Match[str]) -> str:
+        return _WHITESPACE.sub(lambda ws: chr(_STAND_IN + ord(ws.group())), match.group())
+
+    return re.sub(r"(?m)^#:.*$", lambda line: _ISOLATED.sub(hide, line.group()), text)
+
+
+def _restore_isolated_whitespace(catalog: polib.POFile) -> None:
+    for entry in catalog:
+        entry.occurrences = [
+            (_ISOLATED.sub(lambda m: "".join(_restore(c) for c in m.group()), path), line) for path, line in entry.occurrences
+        ]
+
+
+def _restore(char: str) -> str:
+    code = ord(char) - _STAND_IN
+    return chr(code) if 0 <= code < 0x10000 and chr(code).isspace() else char
+
+
 def render(document: ReviewDocument) -> str:
     """The review document's canonical catalog as PO text."""
     return render_po(document.catalog)
@@ -122,11 +162,15 @@ def read_po(path: Path) -> polib.POFile:
     is checked first.
     """
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
         raise InputError(
-            f"cannot read this PO file ({exc}); fix it or move it away and re-run to regenerate it", str(path)
+            "no such PO file; check the path, or create it with: pipeline run ARTICLE --to LANG (it writes LANG/ARTICLE.po)",
+            str(path),
         ) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read this PO file ({exc.strerror}); check the path and its permissions", str(path)) from exc
+    text = decode_utf8(data, str(path))
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         # Comments, including an obsolete entry's previous source ("#~| msgid"), are free text.
@@ -139,11 +183,13 @@ def read_po(path: Path) -> polib.POFile:
                 number,
             )
     try:
-        return polib.pofile(text, wrapwidth=0, encoding="utf-8")
+        catalog = polib.pofile(_hide_isolated_whitespace(text), wrapwidth=0, encoding="utf-8")
     except (OSError, ValueError) as exc:
         raise InputError(
             f"cannot read this PO file ({exc}); fix it or move it away and re-run to regenerate it", str(path)
         ) from exc
+    _restore_isolated_whitespace(catalog)
+    return catalog
 
 
 def is_reviewed(entry: polib.POEntry) -> bool:

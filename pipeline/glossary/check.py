@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.glossary.load import build_glossary, glossary_files, parse_file
+from pipeline.glossary.load import build_glossary, duplicate_findings, glossary_files, parse_file
 from pipeline.glossary.match import tokenize
 from pipeline.glossary.template import PLACEHOLDER, placeholders
 from pipeline.model import EntryType, Finding, Glossary, GlossaryEntry, Severity, TargetTerm
@@ -59,7 +59,7 @@ _FUNCTION_WORDS = {"the", "a", "an", "of"}
 
 def check_entries(glossary: Glossary, morphology: bool = True) -> Iterable[Finding]:
     """Checks across and within entries that the schema alone cannot see."""
-    yield from _duplicates(glossary.entries)
+    yield from duplicate_findings(glossary.entries)
     yield from _avoided_elsewhere(glossary.entries)
     yield from _common_words(glossary.entries)
     for entry in glossary.entries:
@@ -69,33 +69,6 @@ def check_entries(glossary: Glossary, morphology: bool = True) -> Iterable[Findi
             yield from _pattern(entry)
         for target in entry.targets:
             yield from _target(entry, target, morphology)
-
-
-def _duplicates(entries: Sequence[GlossaryEntry]) -> Iterable[Finding]:
-    seen_ids: dict[str, GlossaryEntry] = {}
-    seen_forms: dict[tuple[str, ...], tuple[GlossaryEntry, str]] = {}
-    for entry in entries:
-        if entry.id in seen_ids:
-            first = seen_ids[entry.id]
-            yield _error(entry, "duplicate-id", f"id {entry.id!r} is already used at {first.path}:{first.line}; rename one")
-        else:
-            seen_ids[entry.id] = entry
-        if entry.type is EntryType.PATTERN:
-            continue
-        for form in entry.forms:
-            key = tuple(t.folded for t in tokenize(form))
-            if not key:
-                continue
-            owner = seen_forms.get(key)
-            if owner is None:
-                seen_forms[key] = (entry, form)
-            elif owner[0].id != entry.id:
-                yield _error(
-                    entry,
-                    "duplicate-term",
-                    f"English {form!r} of {entry.id!r} is also {owner[1]!r} of {owner[0].id!r} "
-                    f"({owner[0].path}:{owner[0].line}); keep it in one entry",
-                )
 
 
 def _avoided_elsewhere(entries: Sequence[GlossaryEntry]) -> Iterable[Finding]:

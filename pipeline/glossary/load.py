@@ -18,8 +18,9 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from pipeline.errors import ConfigError, InputError
+from pipeline.glossary.match import TermMatcher, tokenize
 from pipeline.model import Context, EntryType, Finding, Glossary, GlossaryEntry, Severity, TargetTerm
-from pipeline.yamlio import FAST_LOADER
+from pipeline.yamlio import FAST_LOADER, decode_utf8, syntax_problem, yaml_problems
 
 REQUIRED_LANGS = ("ru", "uk")
 ENTRY_FIELDS = ("id", "term", "variants", "type", "case_sensitive", "definition", "source", "pattern", "context")
@@ -58,15 +59,20 @@ def glossary_files(paths: Sequence[Path]) -> list[Path]:
 
 
 def load_glossary(paths: Sequence[Path]) -> Glossary:
-    """Read every glossary file; raise ConfigError naming the first schema error."""
+    """Read every glossary file; raise ConfigError naming the first error that would make matching wrong.
+
+    That is every schema error (YAML, duplicate keys, patterns the matcher
+    cannot use) and two entries claiming one id or one English form, where
+    one would silently hide the other.
+    """
     parsed = [parse_file(path) for path in glossary_files(paths)]
-    for one in parsed:
-        for finding in one.findings:
-            if finding.severity is Severity.ERROR:
-                raise ConfigError(
-                    f"{finding.message} (run `pipeline glossary check` for every problem)", finding.path, finding.line
-                )
-    return build_glossary(parsed)
+    glossary = build_glossary(parsed)
+    findings = [finding for one in parsed for finding in one.findings]
+    findings += duplicate_findings(glossary.entries)
+    for finding in findings:
+        if finding.severity is Severity.ERROR:
+            raise ConfigError(f"{finding.message} (run `pipeline glossary check` for every problem)", finding.path, finding.line)
+    return glossary
 
 
 def build_glossary(parsed: Iterable[ParsedFile]) -> Glossary:
@@ -80,22 +86,61 @@ def build_glossary(parsed: Iterable[ParsedFile]) -> Glossary:
     return Glossary(entries=entries, content_hash=digest.hexdigest()[:12])
 
 
+def duplicate_findings(entries: Sequence[GlossaryEntry]) -> list[Finding]:
+    """Two entries with one id (the index keeps the last) or one English form (the matcher keeps the first)."""
+    findings: list[Finding] = []
+    seen_ids: dict[str, GlossaryEntry] = {}
+    seen_forms: dict[tuple[str, ...], tuple[GlossaryEntry, str]] = {}
+    for entry in entries:
+        if entry.id in seen_ids:
+            first = seen_ids[entry.id]
+            findings.append(
+                _entry_error(entry, "duplicate-id", f"id {entry.id!r} is already used at {first.path}:{first.line}; rename one")
+            )
+        else:
+            seen_ids[entry.id] = entry
+        if entry.type is EntryType.PATTERN:
+            continue
+        for form in entry.forms:
+            key = tuple(t.folded for t in tokenize(form))
+            if not key:
+                continue
+            owner = seen_forms.get(key)
+            if owner is None:
+                seen_forms[key] = (entry, form)
+            elif owner[0].id != entry.id:
+                findings.append(
+                    _entry_error(
+                        entry,
+                        "duplicate-term",
+                        f"English {form!r} of {entry.id!r} is also {owner[1]!r} of {owner[0].id!r} "
+                        f"({owner[0].path}:{owner[0].line}); keep it in one entry",
+                    )
+                )
+    return findings
+
+
 def parse_file(path: Path) -> ParsedFile:
     """Parse one glossary file, keeping going after problems so all are reported."""
     result = ParsedFile(path=str(path))
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        result.findings.append(_error(result, None, "yaml", f"cannot read the file ({exc}); save it as UTF-8"))
+        text = decode_utf8(path.read_bytes(), str(path))
+    except OSError as exc:
+        result.findings.append(_error(result, None, "yaml", f"cannot read the file ({exc.strerror}); check its permissions"))
+        return result
+    except InputError as exc:
+        result.findings.append(_error(result, exc.line, "yaml", exc.message))
         return result
     try:
         root = yaml.compose(text, Loader=FAST_LOADER)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        result.findings.append(
-            _error(result, mark.line + 1 if mark else None, "yaml", f"invalid YAML: {problem}; fix the syntax")
-        )
+        line, message = syntax_problem(exc)
+        result.findings.append(_error(result, line, "yaml", message))
+        return result
+    problems = yaml_problems(root)
+    result.findings += [_error(result, p.line, p.check, p.message) for p in problems]
+    if any(p.check == "yaml-tag" for p in problems):
+        # A tagged value is not the text it looks like: reading on would only report it as missing.
         return result
     if not isinstance(root, yaml.MappingNode):
         result.findings.append(_error(result, 1, "schema", "a glossary file needs `domain:` and `entries:` at the top"))
@@ -181,7 +226,7 @@ def _parse_entry(node: yaml.Node, result: ParsedFile) -> GlossaryEntry | None:
         case_sensitive = entry_type is EntryType.ABBREVIATION
     if not ok or term is None or definition is None:
         return None
-    return GlossaryEntry(
+    entry = GlossaryEntry(
         id=entry_id,
         term=term,
         type=entry_type,
@@ -196,6 +241,54 @@ def _parse_entry(node: yaml.Node, result: ParsedFile) -> GlossaryEntry | None:
         line=line or 0,
         context=context,
     )
+    if entry.type is EntryType.PATTERN:
+        message = pattern_problem(entry)
+        if message:
+            problem(None, message, check="pattern")
+            return None
+    return entry
+
+
+# A regular expression token by token: octal escapes, references to a group by number
+# (\1, (?(1)...)), other escapes, character classes, and any other character.
+_REGEX_TOKEN = re.compile(r"\\[0-7]{3}|(?P<ref>\\[1-9][0-9]?|\(\?\([0-9]+\))|\\.|\[\^?\]?(?:\\.|[^\]\\])*\]|.", re.DOTALL)
+_GLOBAL_FLAG = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def pattern_problem(entry: GlossaryEntry) -> str:
+    """What stops the matcher using a pattern entry as written, or "" when it is fine.
+
+    The matcher renames the named groups and joins every pattern into one
+    expression, so the pattern is compiled that way, through the matcher
+    itself: a global flag such as (?i) is refused once it is no longer at the
+    start, and a group number would count the groups of the other patterns.
+    """
+    pattern = entry.pattern or ""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"pattern of {entry.id!r} does not compile: {exc.msg}; fix the regular expression"
+    reference = next((m.group("ref") for m in _REGEX_TOKEN.finditer(pattern) if m.group("ref")), None)
+    if reference:
+        return (
+            f"pattern of {entry.id!r} refers to a group by number ({reference}), which means another group once the "
+            "matcher joins all patterns; name the group (?P<name>...) and refer to it as (?P=name)"
+        )
+    try:
+        TermMatcher(Glossary(entries=(entry,), content_hash=""))
+    except re.error as exc:
+        flag = _GLOBAL_FLAG.search(pattern)
+        if flag is not None:
+            return (
+                f"pattern of {entry.id!r} uses a global inline flag {flag.group()}, which Python accepts only at the start "
+                "of the whole expression, and the matcher joins all patterns into one; remove it (patterns ignore case "
+                "unless case_sensitive: true) or scope it to a part: (?i:...)"
+            )
+        return (
+            f"pattern of {entry.id!r} compiles alone but not joined with the others as the matcher uses it "
+            f"({exc.msg}); fix the regular expression"
+        )
+    return ""
 
 
 def _parse_target(lang: str, node: yaml.Node, entry_id: str, result: ParsedFile) -> TargetTerm | None:
@@ -343,6 +436,10 @@ def _value(node: yaml.Node) -> Any:
 
 def _error(result: ParsedFile, line: int | None, check: str, message: str, entry_id: str | None = None) -> Finding:
     return Finding(result.path, line, Severity.ERROR, check, message, entry_id)
+
+
+def _entry_error(entry: GlossaryEntry, check: str, message: str) -> Finding:
+    return Finding(entry.path, entry.line, Severity.ERROR, check, message, entry.id)
 
 
 def _string(fields: dict[str, tuple[yaml.Node, yaml.Node]], key: str, result: ParsedFile, entry_id: str | None) -> str | None:
