@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support import DATA
+from support import DATA, ROOT
 from typer.testing import Result
 
 from pipeline.errors import ConfigError
@@ -125,3 +126,13 @@ def test_data_files_still_read() -> None:
     assert load_yaml("a: [1, two]\nb: {c: null, d: 2024-01-01}\n", "x.yaml")["a"] == [1, "two"]
     anchors = "base: &b {x: 1}\none: *b\ntwo: *b\n"
     assert load_yaml(anchors, "x.yaml")["two"] == {"x": 1}
+
+
+def test_a_folder_named_like_a_yaml_file_is_not_read_as_one(cli: Callable[..., Result], tmp_path: Path) -> None:
+    """Found by an audit: `glossary check` on a folder holding `x.yaml/` crashed with IsADirectoryError."""
+    folder = tmp_path / "glossary"
+    (folder / "x.yaml").mkdir(parents=True)
+    shutil.copy(ROOT / "glossary" / "places.yaml", folder / "places.yaml")
+    result = cli("glossary", "check", folder)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output

@@ -47,7 +47,10 @@ def glossary_files(paths: Sequence[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+            # A folder that happens to be called x.yaml is not a glossary file.
+            inside = sorted(
+                p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and p.is_file()
+            )
             if not inside:
                 raise InputError("no glossary files (.yaml) in this folder", str(path))
             files.extend(inside)
