@@ -8,11 +8,14 @@ Only this module reads article files. It decides what each block is
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -136,14 +139,17 @@ def read_articles(
     errors: list[InputError] = []
     for path in paths:
         try:
-            articles.append(read_article(path, rules, seg_rules))
+            article, noted = read_article_with_notices(path, rules, seg_rules)
         except InputError as exc:
             errors.append(exc)
             notices.append(Notice(str(path), f"skipped: {exc.message}"))
+            continue
+        articles.append(article)
+        notices.extend(noted)
     if not articles and errors:
         raise errors[0]
-    names = [a.name for a in articles]
-    clash = next((n for n in names if names.count(n) > 1), None)
+    counts = Counter(a.name for a in articles)
+    clash = next((a.name for a in articles if counts[a.name] > 1), None)
     if clash:
         same = [a.path for a in articles if a.name == clash]
         raise InputError(f"two articles would write the same review files ({', '.join(same)}); rename one", same[0])
@@ -152,10 +158,19 @@ def read_articles(
 
 def read_article(path: Path, rules: BlockRules | None = None, seg_rules: SegmentationRules | None = None) -> Article:
     """Read one article file and return it with blocks and segments."""
+    return read_article_with_notices(path, rules, seg_rules)[0]
+
+
+def read_article_with_notices(
+    path: Path, rules: BlockRules | None = None, seg_rules: SegmentationRules | None = None
+) -> tuple[Article, tuple[Notice, ...]]:
+    """Read one article, with notices about what was changed on the way in (control characters removed)."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"unknown article format {path.suffix or '(no extension)'!r}; use .txt, .md or .html", str(path))
-    text = decode_article(path)
+    decoded = decode_article(path)
+    removed = _illegal_characters(decoded)
+    text = _without_illegal(_break_controls(decoded, fmt))
     rules = rules or default_block_rules()
     if fmt == "md":
         raw = list(_markdown_blocks(text, rules))
@@ -163,9 +178,25 @@ def read_article(path: Path, rules: BlockRules | None = None, seg_rules: Segment
         raw = list(_html_blocks(text, str(path), rules))
     else:
         raw = list(_classify_text_blocks(list(_text_blocks(text)), rules))
+    # HTML character references ("&#27;") decode to characters the source text did not show.
+    raw, in_blocks = _blocks_without_illegal(raw)
+    removed = _first_of(removed, in_blocks)
+    if not raw:
+        raise InputError(_NOTHING_FOUND[fmt], str(path))
     if not any(b.kind.translatable for b in raw):
         raise InputError("the article has no text to translate (only site chrome or foreign-language lines)", str(path))
-    return Article(path=str(path), name=path.stem, format=fmt, blocks=_segment_blocks(raw, seg_rules))
+    article = Article(path=str(path), name=path.stem, format=fmt, blocks=_segment_blocks(raw, seg_rules))
+    return article, () if removed is None else (_removed_notice(str(path), removed),)
+
+
+_NOTHING_FOUND = {
+    "html": (
+        "found no text in the page (no paragraphs, headings or list items; a page that loads its text with a script "
+        "has none until then); save the page after it has loaded, or copy its text into a .txt file"
+    ),
+    "md": "the article has no paragraphs, headings or list items (only code, HTML or rules); add its text as paragraphs",
+    "txt": "the article is empty but for control characters; check that it is the file you meant",
+}
 
 
 def decode_article(path: Path) -> str:
@@ -189,6 +220,88 @@ def decode_article(path: Path) -> str:
     if not text.strip():
         raise InputError("the article is empty; remove it or add text", str(path))
     return text
+
+
+# --- characters XML cannot hold -------------------------------------------------
+#
+# Decided here, once, so that nothing later (PO, XLIFF, TSV, HTML, the cache, publish) ever sees them: lxml
+# refuses them when the XLIFF is rendered, after the PO was written. XML 1.0 allows tab, line feed and carriage
+# return of the C0 controls, and nothing of U+FFFE, U+FFFF or the surrogates (strict UTF-8 decoding already
+# refuses encoded surrogates; HTML character references can still produce the others). A form feed or vertical
+# tab is a page or line break: in text and Markdown it ends the line (nothing is added where a line already ends
+# beside it, so line numbers stay those of the file); in HTML it is white space, as the HTML standard says of the
+# form feed. Every other such character is removed, and the article gets one notice with the count and the
+# first line. C1 controls and U+0085 are legal XML and are kept.
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_REMOVED = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # the illegal ones not turned into breaks
+_BREAK_CONTROLS = re.compile("[\x0b\x0c]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Removed:
+    """Characters removed from an article: how many, and the first one with its line."""
+
+    count: int
+    line: int
+    char: str
+
+
+def _illegal_characters(text: str) -> _Removed | None:
+    first = _REMOVED.search(text)
+    if first is None:
+        return None
+    return _Removed(len(_REMOVED.findall(text)), text.count("\n", 0, first.start()) + 1, first.group())
+
+
+def _break_controls(text: str, fmt: str) -> str:
+    """Form feeds and vertical tabs as line breaks (text, Markdown) or spaces (HTML)."""
+    if fmt == "html":
+        return _BREAK_CONTROLS.sub(" ", text)
+
+    def line_break(found: re.Match[str]) -> str:
+        start, end = found.span()
+        beside_a_break = start == 0 or end == len(text) or text[start - 1] == "\n" or text[end] == "\n"
+        return "" if beside_a_break else "\n"
+
+    return _BREAK_CONTROLS.sub(line_break, text)
+
+
+def _without_illegal(text: str) -> str:
+    return _XML_ILLEGAL.sub("", text)
+
+
+def _blocks_without_illegal(blocks: list[Block]) -> tuple[list[Block], _Removed | None]:
+    """Blocks with no character XML cannot hold, and what was removed (HTML references decode to them)."""
+    out: list[Block] = []
+    removed: _Removed | None = None
+    for block in blocks:
+        found = _illegal_characters(block.text)
+        if found is None:
+            out.append(block)
+            continue
+        removed = _first_of(removed, _Removed(found.count, block.line, found.char))
+        text = _SPACES.sub(" ", _without_illegal(block.text)).strip()
+        if text:
+            out.append(replace(block, text=text))
+    return out, removed
+
+
+def _first_of(a: _Removed | None, b: _Removed | None) -> _Removed | None:
+    """Both counts together, with the earlier first character."""
+    if a is None or b is None:
+        return a or b
+    first = a if a.line <= b.line else b
+    return _Removed(a.count + b.count, first.line, first.char)
+
+
+def _removed_notice(path: str, removed: _Removed) -> Notice:
+    what = "character" if removed.count == 1 else "characters"
+    return Notice(
+        path,
+        f"line {removed.line}: removed {removed.count} {what} that XML review files cannot hold "
+        f"(the first is U+{ord(removed.char):04X}); check the source if they stood for text",
+    )
 
 
 def _segment_blocks(blocks: Iterable[Block], seg_rules: SegmentationRules | None) -> tuple[Block, ...]:
@@ -367,7 +480,7 @@ def _markdown_blocks(text: str, rules: BlockRules) -> Iterator[Block]:
 # --- HTML ---------------------------------------------------------------------
 
 _HTML_BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption", "dd", "dt"}
-_HTML_DROP_TAGS = ["script", "style", "nav", "footer", "header", "aside", "form", "noscript", "template", "button"]
+_HTML_DROP_TAGS = ["script", "style", "nav", "footer", "aside", "form", "noscript", "template", "button"]
 _SPACES = re.compile(r"\s+")
 
 
@@ -381,26 +494,84 @@ def _html_blocks(text: str, where: str, rules: BlockRules) -> Iterator[Block]:
     except (lxml.etree.ParserError, ValueError) as exc:
         raise InputError(f"cannot parse the HTML ({exc}); check that it is a web page", where) from exc
     lxml.etree.strip_elements(root, *_HTML_DROP_TAGS, with_tail=False)
-    body = next(root.iter("article", "main"), root)
-    for element in body.iter(*_HTML_BLOCK_TAGS):
-        if any(child.tag in _HTML_BLOCK_TAGS for child in element.iterdescendants()):
-            continue  # a container: its inner blocks are read on their own
-        content = _SPACES.sub(" ", element.text_content()).strip()
-        if not content:
-            continue
-        kind = _html_kind(element)
+    # An article's own <header> holds its headline, byline and standfirst; only the site's header is chrome.
+    for header in [h for h in root.iter("header") if not any(a.tag in ("article", "main") for a in h.iterancestors())]:
+        header.drop_tree()
+    for br in root.iter("br"):
+        br.tail = " " + (br.tail or "")  # text_content() would glue the words on either side of a <br>
+    body = _html_article_root(root)
+    elements = _html_text_elements(body)
+    # How many text elements each element holds, up to the article's root: the page around it says nothing
+    # about one paragraph.
+    holders = Counter(a for e in elements for a in itertools.takewhile(lambda a: a is not body, e.iterancestors()))
+    for element in elements:
+        content = _html_text(element)
+        kind = _html_kind(element, holders)
         kind = _override(kind, _classify(content, rules))
         marker = "#" * int(element.tag[1]) if kind is BlockKind.HEADING and element.tag[1:].isdigit() else ""
         yield Block(kind=kind, text=content, line=element.sourceline or 1, offset=None, marker=marker)
 
 
-def _html_kind(element: object) -> BlockKind:
-    tag = getattr(element, "tag", "")
-    ancestors = {a.tag for a in element.iterancestors()}  # type: ignore[attr-defined]
-    classes = " ".join(
-        str(a.get("class", ""))
-        for a in [element, *element.iterancestors()]  # type: ignore[attr-defined]
-    ).lower()
+# Elements that only group others. Some pages put their text straight into them, with no <p> to read.
+_HTML_WRAPPER_TAGS = {"div", "section", "article", "main", "body", "td", "th"}
+
+
+def _html_text(element: Any) -> str:
+    return _SPACES.sub(" ", element.text_content()).strip()
+
+
+def _html_article_root(root: Any) -> Any:
+    """The <article> or <main> with the most text, else the whole page.
+
+    Not the first one: pages put teaser and promotion cards in <article> elements before the story, and
+    each of them is only a headline and a "Read more".
+    """
+    return max(root.iter("article", "main"), key=lambda e: len(e.text_content().split()), default=root)
+
+
+def _html_text_elements(body: Any) -> list[Any]:
+    """The elements whose text is one block each, in document order.
+
+    Those are the innermost paragraphs, headings, list items...; and innermost wrappers (a <div> holding no
+    other wrapper or block, and not only links) when they hold more of the text than those do: a page that
+    writes its story in <div>s is read, while bits of chrome in <div>s beside real paragraphs stay out.
+    """
+    blocks: list[Any] = []
+    with_wrappers: list[Any] = []
+    for element in body.iter():
+        tag = element.tag
+        if tag in _HTML_BLOCK_TAGS:
+            if next(element.iterdescendants(*_HTML_BLOCK_TAGS), None) is None and _html_text(element):
+                blocks.append(element)
+                with_wrappers.append(element)
+        elif (
+            tag in _HTML_WRAPPER_TAGS
+            and next(element.iterdescendants(*_HTML_WRAPPER_TAGS, *_HTML_BLOCK_TAGS), None) is None
+            and not any(a.tag in _HTML_BLOCK_TAGS for a in element.iterancestors())
+            and _html_text(element)
+            and not _only_links(element)
+        ):
+            with_wrappers.append(element)
+    return with_wrappers if _words(with_wrappers) > 2 * _words(blocks) else blocks
+
+
+def _only_links(element: Any) -> bool:
+    """Every word is a link's: share buttons, tag lists, "next story" rows, not prose."""
+    return _words([element]) == _words(list(element.iter("a")))
+
+
+def _words(elements: list[Any]) -> int:
+    return sum(len(e.text_content().split()) for e in elements)
+
+
+def _html_kind(element: Any, holders: Counter[Any]) -> BlockKind:
+    tag = element.tag
+    ancestors = {a.tag for a in element.iterancestors()}
+    # A class describes this block only on elements inside the article that hold no other block:
+    # "author-jane-doe" on <body> or "has-captions" on the story's wrapper would make every paragraph a byline
+    # or a caption.
+    own = [element, *itertools.takewhile(lambda a: holders[a] == 1 and a.tag != "body", element.iterancestors())]
+    classes = " ".join(str(a.get("class", "")) for a in own).lower()
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
         return BlockKind.HEADING
     if tag == "figcaption" or "figcaption" in ancestors or "caption" in classes:

@@ -84,6 +84,9 @@ def _carry(entry: polib.POEntry, old: polib.POEntry, changed_source: bool) -> No
 _WORD = re.compile(r"\w+")
 RAREST_WORDS = 8  # of a new source, the words looked up: the rarest say most about which old source it was
 CANDIDATES = 20  # old sources compared in full, those sharing most of those words
+# Old sources looked at per new one, at most: a text of only common words would otherwise visit most of the file.
+# Past this, a changed sentence may miss its old translation (which stays in the file as obsolete, not lost).
+VISIT_BUDGET = 400
 
 
 class _SimilarityIndex:
@@ -105,11 +108,15 @@ class _SimilarityIndex:
         words = sorted(set(_words(text)), key=lambda w: len(self.postings.get(w, ())))
         shared: Counter[int] = Counter()
         entries: dict[int, polib.POEntry] = {}
+        budget = VISIT_BUDGET
         for word in words[:RAREST_WORDS]:
-            for entry in self.postings.get(word, ()):
+            for entry in self.postings.get(word, ())[:budget]:
                 if id(entry) in unused:
                     shared[id(entry)] += 1
                     entries[id(entry)] = entry
+            budget -= len(self.postings.get(word, ()))
+            if budget <= 0:
+                break
         return _closest(text, [entries[key] for key, _ in shared.most_common(CANDIDATES)])
 
 
@@ -119,8 +126,11 @@ def _words(text: str) -> list[str]:
 
 def _closest(text: str, candidates: list[polib.POEntry]) -> polib.POEntry | None:
     best, best_ratio = None, SIMILARITY
+    # The new text is the matcher's second sequence: difflib indexes that one, once, for every candidate.
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(text)
     for candidate in candidates:
-        matcher = difflib.SequenceMatcher(None, text, candidate.msgid, autojunk=False)
+        matcher.set_seq1(candidate.msgid)
         if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
             continue
         ratio = matcher.ratio()

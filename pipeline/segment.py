@@ -13,6 +13,7 @@ paragraph back.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import re
@@ -52,6 +53,10 @@ _URL = re.compile(r"""\b(?:https?://|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'”’]""")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _WORD = re.compile(r"[\w’'-]+")
 _BRACKET = re.compile(r"[()\[\]]")
+_NOT_OPENER = re.compile(rf"[^{re.escape(OPENERS)}]")
+_ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() accepts: \w without the underscore
+# How much text after a boundary the rules read (a quoted attribution's name and verb of saying).
+_LOOKAHEAD = 80
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _SINGLE_LETTER = re.compile(r"[A-Za-z]")
 # A left piece that is only a list marker: "1.", "1.)", "a.", "• 9.", "⁃10."
@@ -132,19 +137,27 @@ def default_rules() -> SegmentationRules:
 def split_sentences(text: str, rules: SegmentationRules | None = None) -> tuple[Span, ...]:
     """Split ``text`` into sentence spans that cover it exactly, but for whitespace."""
     rules = rules or default_rules()
-    protected = _protected_spans(text)
+    protected = _Reach.of(_protected_spans(text))
     list_cuts = _inline_list_cuts(text)
+    list_starts = sorted(start for _, start in list_cuts)
     cuts: list[tuple[int, int]] = list(list_cuts)  # (end of left sentence, start of next)
     last_start = _skip_space(text, 0)
+    # Where the sentence so far first has a letter or digit: the sentence start only moves forward, so one
+    # search serves every candidate until the start passes it, instead of a rescan of the sentence at each.
+    alnum_from, alnum_at = last_start, _first_alnum(text, last_start)
     for match in _CANDIDATE.finditer(text):
         punct_at = match.start("punct")
-        if _inside(protected, punct_at, match.end("close")):
+        if protected.covers(punct_at, match.end("close")):
             continue
         # "[...]" and "(!)" mark an omission or an aside, never an end.
         if punct_at > 0 and text[punct_at - 1] in "([":
             continue
-        last_start = max([last_start] + [start for _, start in list_cuts if start <= punct_at])
-        cut = _decide(text, match, last_start, rules)
+        before = bisect.bisect_right(list_starts, punct_at)
+        if before:
+            last_start = max(last_start, list_starts[before - 1])
+        if last_start < alnum_from or alnum_at < last_start:
+            alnum_from, alnum_at = last_start, _first_alnum(text, last_start)
+        cut = _decide(text, match, last_start, rules, alnum_at < match.end("close"))
         if cut is not None:
             cuts.append(cut)
             last_start = cut[1]
@@ -171,21 +184,29 @@ def _capped(text: str, span: Span) -> list[Span]:
     return pieces
 
 
-def _decide(text: str, match: re.Match[str], sentence_start: int, rules: SegmentationRules) -> tuple[int, int] | None:
+def _decide(
+    text: str, match: re.Match[str], sentence_start: int, rules: SegmentationRules, left_has_alnum: bool
+) -> tuple[int, int] | None:
     """Return the cut for a candidate boundary, or None when it is not one."""
     punct = match.group("punct")
     left_end = match.end("close")
     next_start = match.end("ws")
-    following = text[next_start:].lstrip(OPENERS)
-    if not following:
+    # Only a short window after the boundary is ever looked at: slicing the rest of the text at every
+    # candidate made long paragraphs quadratic.
+    next_at = _skip_openers(text, next_start)
+    if next_at == len(text):
         return None
-    first = following[0]
-    next_word = _first_word(following)
-    left = text[sentence_start:left_end]
+    first = text[next_at]
+    next_word = _first_word(text, next_at)
+    following = text[next_at : next_at + _LOOKAHEAD]
+    # The sentence so far without its outer whitespace, as bounds: copying it at every refused
+    # candidate made a long run of abbreviations quadratic.
+    left_from = min(_skip_space(text, sentence_start), left_end)
+    left_to = max(_rstrip_end(text, left_end), left_from)
 
     # A piece with no letters or digits (". . .", a lone bullet) or only a list
     # marker ("1.", "a.") is not a sentence: it belongs to what follows.
-    if not any(ch.isalnum() for ch in left) or _MARKER_ONLY.fullmatch(left.strip()):
+    if not left_has_alnum or _MARKER_ONLY.fullmatch(text, left_from, left_to):
         return None
     if first.islower():
         return None
@@ -210,7 +231,7 @@ def _decide(text: str, match: re.Match[str], sentence_start: int, rules: Segment
     if key in rules.prepositive:
         return None
     if key in rules.ambiguous or _INITIALS.fullmatch(prev) or _SINGLE_LETTER.fullmatch(prev):
-        if _FRONTED_TIME.fullmatch(left.strip()):
+        if _FRONTED_TIME.fullmatch(text, left_from, left_to):
             return None
         if next_word.lower() in rules.sentence_starters:
             return left_end, next_start
@@ -248,7 +269,7 @@ def _is_quoted_attribution(close: str, following: str, rules: SegmentationRules)
     """
     if not any(ch in close for ch in "\"'”’»“‘"):
         return False
-    words = _WORD.findall(following[:80])[:4]
+    words = _WORD.findall(following[:_LOOKAHEAD])[:4]
     if len(words) < 2 or words[0].lower() in rules.sentence_starters:
         return False
     for word in words[1:4]:
@@ -266,9 +287,20 @@ def _word_before(text: str, pos: int) -> str:
     return text[start:pos].lstrip(OPENERS)
 
 
-def _first_word(text: str) -> str:
-    match = _WORD.match(text)
+def _first_word(text: str, pos: int = 0) -> str:
+    match = _WORD.match(text, pos)
     return match.group(0) if match else ""
+
+
+def _skip_openers(text: str, pos: int) -> int:
+    found = _NOT_OPENER.search(text, pos)
+    return found.start() if found else len(text)
+
+
+def _first_alnum(text: str, pos: int) -> int:
+    """The first letter or digit at or after ``pos`` (``len(text)`` when there is none)."""
+    found = _ALNUM.search(text, pos)
+    return found.start() if found else len(text)
 
 
 def _skip_space(text: str, pos: int) -> int:
@@ -280,7 +312,7 @@ def _skip_space(text: str, pos: int) -> int:
 def _protected_spans(text: str) -> list[tuple[int, int]]:
     """Regions where no boundary may fall: URLs, e-mails, balanced brackets."""
     spans = [m.span() for m in _URL.finditer(text)]
-    spans += [m.span() for m in _EMAIL.finditer(text)]
+    spans += _email_spans(text)
     stacks: dict[str, list[int]] = {"(": [], "[": []}
     for bracket in _BRACKET.finditer(text):
         ch, i = bracket.group(), bracket.start()
@@ -296,9 +328,51 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _inside(spans: list[tuple[int, int]], punct_at: int, close_end: int) -> bool:
-    """Is the punctuation inside a protected span that goes on past the closers?"""
-    return any(begin <= punct_at < end and end > close_end for begin, end in spans)
+# An address can only start where a run of address characters starts: trying every position of a long
+# token (a hash, a rule of dashes) and failing at each was quadratic in the token's length.
+_EMAIL_AT_RUN_START = re.compile(r"(?<![\w.+-])" + _EMAIL.pattern)
+_EMAIL_CHAR = re.compile(r"[\w.+-]")
+
+
+def _email_spans(text: str) -> list[tuple[int, int]]:
+    """What ``_EMAIL.finditer`` finds, in time linear in the text."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while True:
+        # Right after an address the search may resume inside a run ("a@b.c+d@e.f"): there, only its
+        # first position can start a match, since every later one reaches the same "@".
+        resumed = _EMAIL.match(text, pos) if pos and _EMAIL_CHAR.match(text, pos) else None
+        found = resumed or _EMAIL_AT_RUN_START.search(text, pos)
+        if found is None:
+            return spans
+        spans.append(found.span())
+        pos = found.end()
+
+
+@dataclass(frozen=True, slots=True)
+class _Reach:
+    """Protected spans sorted by start, with the furthest end reached by any span starting so far."""
+
+    starts: tuple[int, ...]
+    reach: tuple[int, ...]
+
+    @classmethod
+    def of(cls, spans: Iterable[tuple[int, int]]) -> _Reach:
+        ordered = sorted(spans)
+        reach, furthest = [], -1
+        for _, end in ordered:
+            furthest = max(furthest, end)
+            reach.append(furthest)
+        return cls(tuple(begin for begin, _ in ordered), tuple(reach))
+
+    def covers(self, punct_at: int, close_end: int) -> bool:
+        """Is the punctuation inside a protected span that goes on past the closers?
+
+        Some span has ``begin <= punct_at < end`` and ``end > close_end``; as ``close_end > punct_at``,
+        that is: the spans starting at or before the punctuation reach past the closers.
+        """
+        count = bisect.bisect_right(self.starts, punct_at)
+        return count > 0 and self.reach[count - 1] > close_end
 
 
 # Inline list styles: the marker's value, then what follows it ("1.)", "1)", "1.", "a.").
