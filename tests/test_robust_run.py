@@ -188,3 +188,21 @@ def test_a_run_in_small_chunks_writes_exactly_what_one_chunk_writes(
         done = [d for lang_, d, _ in seen if lang_ == lang]
         totals = {t for lang_, _, t in seen if lang_ == lang}
         assert done == sorted(done) and len(totals) == 1 and max(done) <= totals.pop()
+
+
+def test_a_control_character_from_mt_or_a_reviewer_never_breaks_the_xliff(cli: Callable[..., Result], tmp_path: Path) -> None:
+    """Ingest cleans articles; a translation (MT, a memory, an import) can still hold one: XLIFF must not raise."""
+    from lxml import etree
+
+    out = tmp_path / "out"
+    assert cli("run", SEED, "--to", "ru", "--engine", "none", "--out", out).exit_code == 0
+    po = out / "ru" / f"{SEED.stem}.po"
+    catalog = polib.pofile(str(po), wrapwidth=0)
+    entry = next(e for e in catalog if e.msgid.startswith("Near Kharkiv"))
+    entry.msgstr = "Под Харьковом\x1b Росгвардия\x0c попала под обстрел."
+    catalog.save(str(po))
+    result = cli("qa", po, "--fix-comments", "-g", ROOT / "glossary")
+    assert result.exit_code in (0, 1), result.output
+    document = etree.parse(str(po.with_suffix(".xlf")))
+    targets = [t.text or "" for t in document.iter("{urn:oasis:names:tc:xliff:document:1.2}target")]
+    assert "Под Харьковом\ufffd Росгвардия\ufffd попала под обстрел." in targets

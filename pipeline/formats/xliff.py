@@ -9,6 +9,7 @@ which `pipeline import` brings back into the canonical PO file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,15 @@ STATE = {
 APPROVED_STATES = {"final", "signed-off"}
 
 
+# Characters XML cannot hold. Ingest removes them from articles; MT output, a memory or an imported file may
+# still bring one. Each becomes U+FFFD, one for one, so the spans of the review model still point right.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _x(text: str) -> str:
+    return _XML_ILLEGAL.sub("\ufffd", text)
+
+
 def _q(tag: str) -> str:
     return f"{{{NS}}}{tag}"
 
@@ -48,13 +58,13 @@ def render(document: ReviewDocument) -> str:
     file = etree.SubElement(
         root,
         _q("file"),
-        original=document.original,
+        original=_x(document.original),
         datatype="plaintext",
         **{"source-language": document.source_lang, "target-language": document.target_lang, "tool-id": "pipeline"},
     )
     header = etree.SubElement(file, _q("header"))
     etree.SubElement(header, _q("tool"), **{"tool-id": "pipeline", "tool-name": "pipeline", "tool-version": __version__})
-    etree.SubElement(header, _q("note"), annotates="general").text = f"signature: {document.signature}"
+    etree.SubElement(header, _q("note"), annotates="general").text = _x(f"signature: {document.signature}")
     body = etree.SubElement(file, _q("body"))
     group = None
     current_block = None
@@ -80,29 +90,29 @@ def _trans_unit(unit: ReviewUnit, mt_place: str) -> etree._Element:
     suggestion_only = mt_place == "alt-trans" and unit.status in (Status.MACHINE, Status.UNTRANSLATED)
     if translatable and not suggestion_only:
         target = etree.SubElement(element, _q("target"), state=STATE[unit.status])
-        target.text = unit.target
+        target.text = _x(unit.target)
     for text in unit.term_notes:
         note = etree.SubElement(element, _q("note"), annotates="source", priority="3")
         note.set("from", "glossary")
-        note.text = text
+        note.text = _x(text)
     if unit.raw_mt and not suggestion_only:
         note = etree.SubElement(element, _q("note"), annotates="target", priority="2")
         note.set("from", "machine translation")
-        note.text = f"before term fixes: {unit.raw_mt}"
+        note.text = _x(f"before term fixes: {unit.raw_mt}")
     for finding in unit.findings:
         note = etree.SubElement(
             element, _q("note"), annotates="target", priority="1" if finding.severity is Severity.ERROR else "2"
         )
         note.set("from", "qa")
-        note.text = f"{finding.severity.value}: [{finding.check}] {finding.message}"
+        note.text = _x(f"{finding.severity.value}: [{finding.check}] {finding.message}")
     if unit.previous_source:
         note = etree.SubElement(element, _q("note"), annotates="source", priority="1")
         note.set("from", "pipeline")
-        note.text = f"the English changed; previously: {unit.previous_source}"
+        note.text = _x(f"the English changed; previously: {unit.previous_source}")
     if suggestion_only and unit.target:
         alternative = etree.SubElement(element, _q("alt-trans"), origin="machine translation", alttranstype="proposal")
         alternative.set("tool-id", "pipeline")
-        etree.SubElement(alternative, _q("target")).text = unit.target
+        etree.SubElement(alternative, _q("target")).text = _x(unit.target)
     return element
 
 
@@ -122,17 +132,17 @@ def _source_with_terms(unit: ReviewUnit) -> etree._Element:
             continue
         gap = unit.source[position:start]
         if last is None:
-            source.text += gap
+            source.text += _x(gap)
         else:
-            last.tail = (last.tail or "") + gap
-        last = etree.SubElement(source, _q("mrk"), mtype="term", comment=f"{mark.approved} [{mark.entry_id}]")
-        last.text = unit.source[start:end]
+            last.tail = (last.tail or "") + _x(gap)
+        last = etree.SubElement(source, _q("mrk"), mtype="term", comment=_x(f"{mark.approved} [{mark.entry_id}]"))
+        last.text = _x(unit.source[start:end])
         position = end
     rest = unit.source[position:]
     if last is None:
-        source.text += rest
+        source.text += _x(rest)
     else:
-        last.tail = rest
+        last.tail = _x(rest)
     return source
 
 
