@@ -129,3 +129,25 @@ def test_bad_glossary_option(cli: Callable[..., Result]) -> None:
     result = cli("glossary", "find", SEEDS, "-g", DATA / "glossary" / "bad-type.yaml")
     assert result.exit_code == 2
     assert "type 'phrase' is unknown" in result.stderr
+
+
+def test_import_takes_senses_and_the_new_grammar_hints(glossary_copy: Path, tmp_path: Path) -> None:
+    """The sheet covers what the YAML can say: context patterns, quoted names, gender, the preposition hint."""
+    sheet = tmp_path / "senses.csv"
+    rows = [
+        "id,term,type,definition,source,context_unless,ru,ru_quoted,ru_gender,uk,uk_quoted,uk_preposition",
+        "novaya-vkladka,Novaya Vkladka,proper-name,A Russian independent outlet.,Novaya Vkladka,"
+        "{foreign} ~; ~ of {foreign},Новая вкладка,yes,feminine,Нова вкладка,true,в",
+    ]
+    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    import_csv(sheet, glossary_copy / "media.yaml", [glossary_copy])
+    entry = load_glossary([glossary_copy]).by_id()["novaya-vkladka"]
+    assert entry.context.unless == ("{foreign} ~", "~ of {foreign}")
+    ru, uk = entry.target("ru"), entry.target("uk")
+    assert ru is not None and ru.quoted and ru.gender == "femn"  # given as "feminine"
+    assert uk is not None and uk.quoted and uk.preposition == "в"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(rows[0] + "\n" + rows[1].replace(",yes,", ",maybe,") + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        import_csv(bad, glossary_copy / "media.yaml", [glossary_copy])
+    assert "ru_quoted must be true or false, not 'maybe'" in str(caught.value)

@@ -10,10 +10,13 @@ from pipeline.model import EntryType, Glossary
 
 # Columns of the import sheet; lists inside a cell are separated by "; ".
 IMPORT_COLUMNS = (
-    "id", "term", "variants", "type", "case_sensitive", "definition", "source",
+    "id", "term", "variants", "type", "case_sensitive", "definition", "source", "context_unless", "context_only",
     "ru", "ru_alternatives", "ru_avoid", "ru_head", "ru_tail", "ru_declines", "ru_note",
+    "ru_quoted", "ru_gender", "ru_preposition",
     "uk", "uk_alternatives", "uk_avoid", "uk_head", "uk_tail", "uk_declines", "uk_note",
+    "uk_quoted", "uk_gender", "uk_preposition",
 )  # fmt: skip
+_BOOLEANS = {"true": True, "yes": True, "false": False, "no": False}
 
 
 def render_glossary_csv(glossary: Glossary, target_lang: str) -> str:
@@ -61,12 +64,14 @@ def read_import_csv(text: str) -> tuple[list[ImportRow], list[tuple[int, str]]]:
                 entry[key] = row[key].strip()
         if row.get("variants"):
             entry["variants"] = _split(row["variants"])
+        bad = ""
         if row.get("case_sensitive"):
-            value = row["case_sensitive"].strip().lower()
-            if value not in ("true", "false", "yes", "no"):
-                problems.append((line, f"case_sensitive must be true or false, not {row['case_sensitive']!r}"))
-                continue
-            entry["case_sensitive"] = value in ("true", "yes")
+            value, bad = _boolean(row["case_sensitive"], "case_sensitive")
+            entry["case_sensitive"] = value
+        # Senses (glossary/README.md): patterns such as "{foreign} ~", separated by "; ".
+        context = {kind: _split(row[f"context_{kind}"]) for kind in ("unless", "only") if row.get(f"context_{kind}")}
+        if context:
+            entry["context"] = context
         for lang in ("ru", "uk"):
             target: dict[str, object] = {}
             if row.get(lang):
@@ -74,15 +79,29 @@ def read_import_csv(text: str) -> tuple[list[ImportRow], list[tuple[int, str]]]:
             for field in ("alternatives", "avoid"):
                 if row.get(f"{lang}_{field}"):
                     target[field] = _split(row[f"{lang}_{field}"])
-            for field in ("head", "tail", "note"):
+            for field in ("head", "tail", "note", "gender", "preposition"):
                 if row.get(f"{lang}_{field}"):
                     target[field] = row[f"{lang}_{field}"].strip()
-            if row.get(f"{lang}_declines"):
-                target["declines"] = row[f"{lang}_declines"].strip().lower() in ("true", "yes")
+            for field in ("declines", "quoted"):
+                if row.get(f"{lang}_{field}"):
+                    value, problem = _boolean(row[f"{lang}_{field}"], f"{lang}_{field}")
+                    target[field] = value
+                    bad = bad or problem
             if target:
                 entry[lang] = target
+        if bad:
+            problems.append((line, bad))
+            continue
         rows.append(ImportRow(line, entry))
     return rows, problems
+
+
+def _boolean(cell: str, column: str) -> tuple[bool, str]:
+    """A yes/no cell, or (False, the problem)."""
+    value = _BOOLEANS.get(cell.strip().lower())
+    if value is None:
+        return False, f"{column} must be true or false, not {cell!r}"
+    return value, ""
 
 
 def _split(cell: str) -> list[str]:
