@@ -2,9 +2,20 @@
 
 Rules, not a statistical model: every decision is made at a candidate
 boundary (terminal punctuation, optional closing quotes or brackets, then
-whitespace) by looking at the word before it and the word after it. The
+whitespace) by looking at the word before it and the words after it. The
 abbreviation lists live in ``data/segmentation.yaml`` so that maintainers
 can extend them without touching code.
+
+An abbreviation that may end a sentence (U.S., a.m., Inc., Jr., etc.) is
+judged by what kind of word it is and by evidence about the next words:
+a function word or an opening quotation starts a sentence; a place
+abbreviation goes on into a title or an organisation ("the U.S. Army") but
+not into a name ("the E.U. Moscow called"); a time goes on only into a day,
+a date or a time zone ("5 a.m. Moscow time"); a name suffix goes on only
+into more of the name or a title before a name ("Kama Motor Co. President
+Igor Semyonov"). Whether a word is a name comes from its frequency as a
+word (wordfreq), its spelling and CLDR's English names of places and
+languages (babel).
 
 Segments never include surrounding whitespace and the gaps between them
 are whitespace only, so joining segments with the original gaps gives the
@@ -23,6 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.errors import ConfigError
 from pipeline.model import Segment, Span
@@ -78,6 +90,12 @@ class SegmentationRules:
     never_final: frozenset[str]
     sentence_starters: frozenset[str]
     reporting_verbs: frozenset[str]
+    places: frozenset[str] = frozenset()
+    times: frozenset[str] = frozenset()
+    name_suffixes: frozenset[str] = frozenset()
+    list_final: frozenset[str] = frozenset()
+    units: frozenset[str] = frozenset()
+    time_zones: frozenset[str] = frozenset()
 
 
 _RULE_KEYS = (
@@ -87,6 +105,12 @@ _RULE_KEYS = (
     "never_final",
     "sentence_starters",
     "reporting_verbs",
+    "places",
+    "times",
+    "name_suffixes",
+    "list_final",
+    "units",
+    "time_zones",
 )
 
 
@@ -95,7 +119,7 @@ def load_rules(path: Path | None = None, extra: Path | None = None) -> Segmentat
     base = _read_rule_file(path) if path else _read_packaged_rules()
     if extra is not None:
         more = _read_rule_file(extra)
-        base = {key: base[key] | more.get(key, frozenset()) for key in _RULE_KEYS}
+        base = {key: base.get(key, frozenset()) | more.get(key, frozenset()) for key in _RULE_KEYS}
     return SegmentationRules(**{key: base.get(key, frozenset()) for key in _RULE_KEYS})
 
 
@@ -222,14 +246,33 @@ def _decide(
         return left_end, next_start
 
     # A single period: look at the word it ends.
-    prev = _word_before(text, match.start("punct"))
+    word_at = _word_start(text, match.start("punct"))
+    prev = text[word_at : match.start("punct")].lstrip(OPENERS)
     key = prev.lower()
     if key in rules.never_final:
         return None
     if key in rules.number_only and first.isdigit():
         return None
-    if key in rules.prepositive:
+    if key in rules.units and _number_before(text, word_at):
+        # A unit symbol takes no period of its own: after a number, the period ends the sentence.
+        return (left_end, next_start) if first.isupper() else None
+    # "3 Gagarin St." is a street and ends a name; "St. Petersburg" is a saint and stands before one. Without a
+    # house number ("Wall St. Journal") only a sentence starter after it says it was a street.
+    suffix = key in rules.name_suffixes
+    if key in rules.prepositive and suffix:
+        street = _street(text, word_at, rules)
+        if street is None:
+            return None
+        if street == "unnumbered":
+            return (left_end, next_start) if next_word.lower() in rules.sentence_starters else None
+    elif key in rules.prepositive:
         return None
+    kind = _abbreviation_kind(key, suffix, rules)
+    if kind is not None:
+        if _FRONTED_TIME.fullmatch(text, left_from, left_to):
+            return None
+        words = _next_words(text, next_start)
+        return (left_end, next_start) if _starts_sentence(kind, words, rules) else None
     if key in rules.ambiguous or _INITIALS.fullmatch(prev) or _SINGLE_LETTER.fullmatch(prev):
         if _FRONTED_TIME.fullmatch(text, left_from, left_to):
             return None
@@ -261,6 +304,231 @@ def _decide_spaced_ellipsis(text: str, match: re.Match[str], punct: str, first: 
     return None
 
 
+# --- abbreviations that may end a sentence ----------------------------------------------------------------------
+#
+# Each kind says how the abbreviation is used inside a sentence, and so what the next words must look like for the
+# sentence to go on; anything else after it starts a new sentence.
+
+_TRAILING = ".,;:!?…" + CLOSERS
+_QUOTES = "\"'“‘«„"
+_POSSESSIVE = re.compile(r"['’]s?$")
+_YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
+# Finite verbs a sentence-initial year is followed by ("2023 was the peak year").
+_AUXILIARIES = frozenset("is are was were has have had will would can could may might must should did does do".split())
+# After "Jr." or "Co.", a capitalised noun followed by these goes on with the name ("the King Jr. Memorial in ...").
+_NAME_LINKS = frozenset("of in at on".split())
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+# wordfreq's Zipf scale: below 3 (under once per million words) a capitalised word is most likely a name
+# (Ivanov 2.8, Gerasimov 1.9, Zelensky 1.8); titles and organisation words are above it (envoy 3.5, Navy 4.6).
+RARE_WORD_ZIPF = 3.0
+
+
+class _Word(NamedTuple):
+    """A word after a candidate boundary, without its openers and trailing punctuation.
+
+    A named tuple, not a frozen dataclass: four are made at every candidate after an abbreviation, and a frozen
+    dataclass takes twice as long to build.
+    """
+
+    core: str
+    key: str  # the form the rule lists use: lower case, a possessive dropped
+    trail: str  # the punctuation after it, an abbreviation's own period included
+    quoted: bool  # an opening quotation mark stands before it
+    capitalised: bool
+
+
+def _next_words(text: str, pos: int, count: int = 4) -> list[_Word]:
+    """Up to ``count`` words from ``pos``, read from a short window only."""
+    words = []
+    for token in text[pos : pos + _LOOKAHEAD].split(maxsplit=count)[:count]:
+        body = token.lstrip(OPENERS)
+        core = body.rstrip(_TRAILING)
+        if not core:
+            continue
+        key = core.lower().replace("’", "'")
+        openers = token[: len(token) - len(body)]
+        words.append(
+            _Word(
+                core=core,
+                key=key[:-2] if key.endswith("'s") else key,
+                trail=body[len(core) :],
+                quoted=bool(openers) and any(q in openers for q in _QUOTES),
+                capitalised=core[0].isupper(),
+            )
+        )
+    return words
+
+
+def _abbreviation_kind(key: str, suffix: bool, rules: SegmentationRules) -> str | None:
+    """How the abbreviation goes on inside a sentence: "place", "time", "suffix", "list", or None for the rest."""
+    if key in rules.places:
+        return "place"
+    if key in rules.times:
+        return "time"
+    if suffix:
+        return "suffix"
+    if key in rules.list_final:
+        return "list"
+    return None
+
+
+def _number_before(text: str, word_at: int) -> bool:
+    """Is the word that starts at ``word_at`` preceded by a number ("35 kg", "12.5 km")?"""
+    return _word_ending_before(text, word_at)[-1:].isdigit()
+
+
+def _street(text: str, word_at: int, rules: SegmentationRules) -> str | None:
+    """Does the word at ``word_at`` end a street's name, and is there a house number before it?
+
+    "numbered": "3 Gagarin St.", "5th St."; "unnumbered": "Tverskaya St."; None when no name stands before it
+    ("in St. Petersburg", "Russia’s St. Petersburg").
+    """
+    end = _rstrip_end(text, word_at)
+    start = _word_start(text, end)
+    before = text[start:end]
+    if _ORDINAL.fullmatch(before):
+        return "numbered"
+    if (
+        not before[:1].isupper()
+        or not before[-1:].isalnum()
+        or _POSSESSIVE.search(before)
+        or before.lower() in rules.sentence_starters
+    ):
+        return None
+    return "numbered" if _number_before(text, start) else "unnumbered"
+
+
+def _starts_sentence(kind: str, words: list[_Word], rules: SegmentationRules) -> bool:
+    """After an abbreviation of ``kind``, do ``words`` start a new sentence?"""
+    if not words:
+        return False
+    first, rest = words[0], words[1:]
+    if first.core[:1].isdigit():
+        # A sentence may start with a year and a verb; otherwise a number goes on ("the U.S. 82nd Airborne").
+        return kind != "time" and bool(_YEAR.fullmatch(first.core)) and bool(rest) and rest[0].key in _AUXILIARIES
+    if not first.capitalised:
+        return False
+    if first.quoted or kind == "list":
+        return True
+    if kind == "time":
+        return not _is_time_phrase(words, rules)
+    if first.key in rules.sentence_starters:
+        return True
+    following = rest[0] if rest and not first.trail else None
+    if kind == "place":
+        if first.key in rules.prepositive:
+            return False  # a title: "U.S. Rep. Joe Wilson"
+        if first.key in rules.places:
+            return not (following and following.capitalised)  # "the U.K. U.S. officials" / "the U.S. U.N. Ambassador"
+    else:
+        if first.key in rules.name_suffixes:
+            return False  # "Co. Ltd."
+        if "." in first.core or first.key in rules.prepositive or first.key in rules.places:
+            return True  # another abbreviation opens the next sentence: "Ltd. U.S. prosecutors", "Jr. Gen. Orlov"
+    name = _is_name(first.core)
+    if not name and following is not None and _is_place_pair(first, following):
+        # "South Korea", "New York": the name is two words long.
+        name, first, following = True, following, rest[1] if len(rest) > 1 and not following.trail else None
+    if kind == "place":
+        # A title or an organisation goes on ("the U.S. Army"), a name does not ("the E.U. Moscow called", "the U.S.
+        # Ukraine’s allies"), unless it is an organisation's first word ("the U.S. Africa Command").
+        if not name:
+            return False
+        return bool(_POSSESSIVE.search(first.core)) or not (following and following.capitalised)
+    # kind == "suffix": "Inc.", "Jr.", "Gagarin St." end a name.
+    if name:
+        return True
+    if first.trail[:1] in tuple(".,;:") or following is None:
+        return False  # the name's last word: "on Martin Luther King Jr. Boulevard."
+    if following.capitalised:
+        return False  # a title before a name: "Kama Motor Co. President Igor Semyonov"
+    # "Jr. Memorial in Washington" goes on; a plural ("Co. Officials in Moscow said") is a new subject.
+    return not (following.key in _NAME_LINKS and not _is_plural(first.core))
+
+
+def _is_time_phrase(words: list[_Word], rules: SegmentationRules) -> bool:
+    """Does a clock time go on: a weekday, a date, a time zone ("10 a.m. Tuesday", "5 a.m. Moscow time")?"""
+    first = words[0]
+    following = words[1] if len(words) > 1 else None
+    if first.key in _WEEKDAYS:
+        return True
+    if first.key in _MONTHS and following is not None and following.core[:1].isdigit():
+        return True
+    if first.key in rules.time_zones and (first.trail or following is None or not following.capitalised):
+        return True  # "3 p.m. Eastern on Thursday", "1:15 a.m. GMT," but not "5 p.m. Eastern European diplomats"
+    # "Moscow time", "Eastern Standard Time": capitalised words up to the word "time".
+    for word in words[1:]:
+        if word.key == "time":
+            return True
+        if not word.capitalised or word.trail:
+            return False
+    return False
+
+
+def _is_plural(word: str) -> bool:
+    """Is the word a common noun's plural ("Officials", "Industries")?"""
+    lower = word.lower()
+    if not lower.endswith("s") or lower.endswith("ss"):
+        return False
+    singular = lower[:-3] + "y" if lower.endswith("ies") else lower[:-1]
+    return _zipf(singular) >= RARE_WORD_ZIPF
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_name(word: str) -> bool:
+    """Is a capitalised word a name rather than a word that starts a sentence or heads a title?
+
+    Names are spelled with a capital inside (O’Neill, McCain), are a place or a language in CLDR's English names
+    (Moscow, Ukraine, Ukrainian), or are rare as words (Ivanov, Gerasimov). An acronym is not taken for one:
+    it names an organisation or a title ("U.S. CENTCOM", "Co. CEO Dmitry Larin") as often as it opens a sentence.
+    """
+    word = _POSSESSIVE.sub("", word)
+    if word.isupper():
+        return False
+    if any(part[1:] != part[1:].lower() and part != part.upper() for part in word.split("-")):
+        return True
+    if word in _cldr_names():
+        return True
+    return _zipf(word.lower()) < RARE_WORD_ZIPF
+
+
+def _is_place_pair(first: _Word, second: _Word) -> bool:
+    """Are two words one of CLDR's two-word names ("South Korea", "New York’s")?"""
+    return f"{first.core} {_POSSESSIVE.sub('', second.core)}" in _cldr_names()
+
+
+@functools.lru_cache(maxsize=8192)
+def _zipf(word: str) -> float:
+    # The small list holds every word from Zipf 3 up, which is all RARE_WORD_ZIPF needs, and loads in 30 ms.
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en", wordlist="small"))
+
+
+@functools.cache
+def _cldr_names() -> frozenset[str]:
+    """English names of countries, regions, languages and time-zone cities of one or two words, from CLDR."""
+    from babel import Locale
+    from babel.core import get_global
+
+    english = Locale("en")
+    cities = {zone: names["city"] for zone, names in english.time_zones.items() if "city" in names}
+    # Not names: CLDR's placeholders ("Unknown Region", "Multiple languages", "Unknown Location").
+    found = [name for code, name in english.territories.items() if code != "ZZ"]
+    found += [name for code, name in english.languages.items() if code not in ("und", "mul", "zxx")]
+    found += [
+        cities.get(zone) or zone.rsplit("/", 1)[-1].replace("_", " ")
+        for zone in get_global("zone_territories")
+        if not zone.startswith("Etc/")
+    ]
+    return frozenset(name for name in found if name.count(" ") <= 1 and all(w[:1].isupper() for w in name.split()))
+
+
 def _is_quoted_attribution(close: str, following: str, rules: SegmentationRules) -> bool:
     """True for '"Where is he?" Svetlana asked.': a name and a verb of saying.
 
@@ -280,11 +548,18 @@ def _is_quoted_attribution(close: str, following: str, rules: SegmentationRules)
     return False
 
 
-def _word_before(text: str, pos: int) -> str:
+def _word_start(text: str, pos: int) -> int:
+    """Where the whitespace-delimited word that ends at ``pos`` starts."""
     start = pos
     while start > 0 and not text[start - 1].isspace():
         start -= 1
-    return text[start:pos].lstrip(OPENERS)
+    return start
+
+
+def _word_ending_before(text: str, pos: int) -> str:
+    """The whitespace-delimited word before the whitespace before ``pos`` ("" at the start of the text)."""
+    end = _rstrip_end(text, pos)
+    return text[_word_start(text, end) : end]
 
 
 def _first_word(text: str, pos: int = 0) -> str:
