@@ -31,7 +31,8 @@ demo: $(STAMP)
 	$(PIPELINE) run seeds/ --to ru,uk --out locales/ --engine $$engine
 
 # gettext's msgfmt checks every PO file we write; xmllint validates XML outputs;
-# Chromium renders the HTML review page; the OASIS XLIFF 1.2 strict schema ships
+# Chromium renders the HTML review page and runs the review app's tests; LibreOffice
+# opens the Word documents `publish --format docx` writes; the OASIS XLIFF 1.2 strict schema ships
 # in Debian's php-symfony-translation, unpacked without installing PHP.
 SCHEMAS := build/schemas
 system-tools: $(SCHEMAS)/xliff-core-1.2-strict.xsd
@@ -39,6 +40,7 @@ system-tools: $(SCHEMAS)/xliff-core-1.2-strict.xsd
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -227,7 +227,7 @@ def import_command(
 @user_errors
 def publish_command(
     po: Annotated[Path, typer.Argument(help="A review file, e.g. locales/ru/<article>.po")],
-    fmt: Annotated[str, typer.Option("--format", help="txt, md or html.")] = "txt",
+    fmt: Annotated[str, typer.Option("--format", help="txt, md, html, or docx (for a .docx source; needs -o).")] = "txt",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
     source: Annotated[Path | None, typer.Option("--source", help="The English article (default: from the PO header).")] = None,
     require_reviewed: Annotated[bool, typer.Option("--require-reviewed", help="Fail unless every segment is approved.")] = False,
@@ -240,6 +240,8 @@ def publish_command(
     """
     from pipeline.publish import publish
 
+    if fmt == "docx" and output is None:
+        raise UsageError("--format docx writes a Word file: name it with -o, e.g. -o article.ru.docx")
     result = publish(po, fmt, source)
     if require_reviewed and result.unreviewed:
         err.print(
@@ -249,7 +251,7 @@ def publish_command(
     if output is None:
         sys.stdout.write(result.text)
     else:
-        write_atomic(output, result.text)
+        write_atomic(output, result.data or result.text)
         err.print(f"wrote {output} ({len(result.unreviewed)} unreviewed segments marked)", markup=False)
 
 

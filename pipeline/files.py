@@ -9,7 +9,7 @@ from pathlib import Path
 from pipeline.errors import InputError, PipelineError
 
 
-def write_atomic(path: Path, text: str, where: str = "write it somewhere else") -> None:
+def write_atomic(path: Path, text: str | bytes, where: str = "write it somewhere else") -> None:
     """Write ``text`` to ``path`` via a temporary file in the same folder, a rename, and an fsync of the folder.
 
     The temporary file's name holds this process's id, so a later run can
@@ -24,8 +24,9 @@ def write_atomic(path: Path, text: str, where: str = "write it somewhere else") 
     except OSError as exc:
         raise PipelineError(f"cannot write here ({exc.strerror}); {where}", str(path)) from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():

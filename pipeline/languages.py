@@ -50,6 +50,6 @@ def review_file_language(header_language: str, path: str, folder_name: str) -> s
     shown = f"its Language header says {header_language.strip()!r}" if header_language.strip() else "it has no Language header"
     raise InputError(
         f"cannot tell the translation's language: {shown} and its folder {folder_name!r} is not a language code; "
-        "add a header line such as \"Language: ru\\n\"",
+        'add a header line such as "Language: ru\\n"',
         path,
     )

@@ -303,10 +303,10 @@ def test_nested_article_is_found_behind_promotion_cards_and_wrappers() -> None:
             28,
         ),
         (BlockKind.CAPTION, "The building in Bryanka. (Photo: Telegram)", 29),
-        # <br> is a break between words, not nothing.
+        # <br> is a line break, kept as \n (and a sentence end after one), never nothing.
         (
             BlockKind.PARAGRAPH,
-            "At least 300 men were detained there in July, according to the lawyer Maxim Grebenyuk. "
+            "At least 300 men were detained there in July, according to the lawyer Maxim Grebenyuk.\n"
             "He said the detentions were illegal.",
             30,
         ),
