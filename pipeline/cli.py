@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -155,21 +156,30 @@ def run_command(
         xliff_mt=parse_xliff_mt(xliff_mt),
         force=force,
     )
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
+    stamp = run_time().strftime("%Y-%m-%d %H:%M+0000")
     with progress_bar(disabled=quiet) as progress:
         report = run(request, timestamp=stamp, progress=progress)
     for notice in report.notices:
         err.print(f"warning: {notice.path}: {notice.message}", markup=False)
     if not quiet:
-        segments = sum(len(a.segments) for a in report.articles)
         out.print(
-            f"{len(report.articles)} articles, {segments} segments; {report.translated} translated, "
-            f"{report.cache_hits} from cache, {report.tm_hits} from memory; {len(report.written)} review files in {out_dir}/; "
+            f"{report.articles} articles, {report.segments} segments; {report.translated} translated, "
+            f"{report.cache_hits} from cache, {report.tm_hits} from memory; {report.written} review files in {out_dir}/; "
             f"{report.reviewed_kept} reviewed translations kept"
             + (f"; {report.skipped} unchanged (article, language) pairs skipped" if report.skipped else "")
             + f" ({report.signature})",
             markup=False,
         )
+
+
+def run_time() -> datetime:
+    """Now, or $SOURCE_DATE_EPOCH (reproducible-builds.org): two runs then write the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return datetime.now(UTC)
+    if not epoch.isdigit():
+        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970; unset it or give one")
+    return datetime.fromtimestamp(int(epoch), UTC)
 
 
 def parse_formats(text: str) -> tuple[str, ...]:

@@ -12,11 +12,11 @@ import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 import yaml
@@ -136,7 +136,42 @@ def read_articles(
     When every article is unusable the first error is raised, so the user
     sees what is wrong instead of an empty run.
     """
-    articles: list[Article] = []
+    return _read_each(paths, rules, seg_rules, lambda article: article)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleEntry:
+    """An article as a run plans it, without its text: an archive's entries fit in memory where its texts may not."""
+
+    path: Path
+    name: str
+    segments: int  # all of them
+    translatable: int  # those sent to MT
+
+
+def scan_articles(
+    paths: Sequence[Path], rules: BlockRules | None = None, seg_rules: SegmentationRules | None = None
+) -> tuple[list[ArticleEntry], list[Notice]]:
+    """Read every article as `read_articles` does, the same errors and notices, keeping only its entry."""
+
+    def entry(article: Article) -> ArticleEntry:
+        translatable = sum(len(b.segments) for b in article.blocks if b.kind.translatable)
+        return ArticleEntry(Path(article.path), article.name, len(article.segments), translatable)
+
+    return _read_each(paths, rules, seg_rules, entry)
+
+
+_Kept = TypeVar("_Kept", Article, "ArticleEntry")
+
+
+def _read_each(
+    paths: Sequence[Path],
+    rules: BlockRules | None,
+    seg_rules: SegmentationRules | None,
+    keep: Callable[[Article], _Kept],
+) -> tuple[list[_Kept], list[Notice]]:
+    kept: list[_Kept] = []
+    names: list[tuple[str, str]] = []  # (name, path) of each article read
     notices: list[Notice] = []
     errors: list[InputError] = []
     for path in paths:
@@ -146,16 +181,17 @@ def read_articles(
             errors.append(exc)
             notices.append(Notice(str(path), f"skipped: {exc.message}"))
             continue
-        articles.append(article)
+        kept.append(keep(article))
+        names.append((article.name, article.path))
         notices.extend(noted)
-    if not articles and errors:
+    if not kept and errors:
         raise errors[0]
-    counts = Counter(a.name for a in articles)
-    clash = next((a.name for a in articles if counts[a.name] > 1), None)
+    counts = Counter(name for name, _ in names)
+    clash = next((name for name, _ in names if counts[name] > 1), None)
     if clash:
-        same = [a.path for a in articles if a.name == clash]
+        same = [where for name, where in names if name == clash]
         raise InputError(f"two articles would write the same review files ({', '.join(same)}); rename one", same[0])
-    return articles, notices
+    return kept, notices
 
 
 def read_article(path: Path, rules: BlockRules | None = None, seg_rules: SegmentationRules | None = None) -> Article:

@@ -17,7 +17,7 @@ from pipeline.formats.po import RunInfo, build_catalog, is_reviewed, read_po
 from pipeline.formats.tmx import read_tmx
 from pipeline.glossary.load import load_glossary
 from pipeline.glossary.match import TermMatcher
-from pipeline.ingest import find_articles, read_articles
+from pipeline.ingest import ArticleEntry, find_articles, read_article, scan_articles
 from pipeline.languages import SOURCE_LANG
 from pipeline.merge import merge_catalog
 from pipeline.model import Article, Glossary, Notice, RunSignature, TermHit
@@ -51,8 +51,9 @@ class RunRequest:
 class RunReport:
     """What a run did, for the CLI to show."""
 
-    articles: tuple[Article, ...]
-    written: tuple[Path, ...]
+    articles: int
+    segments: int
+    written: int  # review files
     notices: tuple[Notice, ...]
     signature: RunSignature
     translated: int
@@ -120,21 +121,27 @@ def machine_assessments(article: Article, by_text: dict[str, str], assessor: Ass
     return out
 
 
-def input_key(article: Article, signature: RunSignature, request: RunRequest, lang: str, memory: bytes) -> str:
+def input_key(path: Path, signature: RunSignature, request: RunRequest, lang: str, memory: bytes) -> str:
     """Everything an article's review files depend on, besides the files themselves."""
     try:
-        source = Path(article.path).read_bytes()
-    except OSError:
-        source = repr(article).encode("utf-8")
+        source = path.read_bytes()
+    except OSError:  # gone since it was read: never equal to a key its files were written under
+        source = b"\0unreadable\0" + os.urandom(16)
     return manifest.digest(
-        [source, str(signature), lang, ",".join(request.formats), request.xliff_mt, source_reference(article.path), memory]
+        [source, str(signature), lang, ",".join(request.formats), request.xliff_mt, source_reference(str(path)), memory]
     )
 
 
 def run(request: RunRequest, timestamp: str, progress: Progress | None = None) -> RunReport:
-    """Ingest, segment, translate and write the review files of each article and language."""
+    """Ingest, segment, translate and write the review files of each article and language.
+
+    Every article is read once up front, so a broken one is reported before
+    any MT time is spent, and only its entry is kept; a chunk's articles are
+    read again when its turn comes. An archive's texts are never all held at
+    once: memory stays flat in the number of articles.
+    """
     paths = find_articles(request.inputs)
-    articles, notices = read_articles(paths)
+    entries, notices = scan_articles(paths)
     glossary = load_run_glossary(request.glossary)
     engine, engine_notices = choose_engine(request.engine, SOURCE_LANG, request.target_langs, request.engine_options)
     notices = [*engine_notices, *notices]
@@ -150,38 +157,41 @@ def run(request: RunRequest, timestamp: str, progress: Progress | None = None) -
             notices.append(Notice(str(request.out_dir / lang), f"removed {len(removed)} temporary files an interrupted run left"))
     # What must be done: an article is skipped where its inputs and its files are as the last run left them.
     manifests = {lang: manifest.load(request.out_dir / lang) for lang in request.target_langs}
-    keys = {
-        (lang, a.name): input_key(a, signature, request, lang, memory_bytes) for lang in request.target_langs for a in articles
-    }
     todo = [
-        (lang, article)
+        (lang, entry)
         for lang in request.target_langs
-        for article in articles
+        for entry in entries
         if request.force
-        or not manifest.unchanged(manifests[lang], article.name, keys[(lang, article.name)], request.out_dir / lang)
+        or not manifest.unchanged(
+            manifests[lang],
+            entry.name,
+            input_key(entry.path, signature, request, lang, memory_bytes),
+            request.out_dir / lang,
+        )
     ]
-    skipped = len(request.target_langs) * len(articles) - len(todo)
+    skipped = len(request.target_langs) * len(entries) - len(todo)
     # Read every review file to be merged first: a broken one stops the run before any MT time is spent.
     # (Read again when its article's turn comes, so an archive's files are not all held at once.)
-    for lang, article in todo:
-        if (path := request.out_dir / lang / f"{article.name}.po").exists():
+    for lang, entry in todo:
+        if (path := request.out_dir / lang / f"{entry.name}.po").exists():
             read_po(path)
 
-    written: list[Path] = []
     counts = RunCounts()
     cache = None
     if request.use_cache and engine.name != "none" and todo:
         cache = TranslationCache(request.cache or default_cache_path())
     memory = read_tmx(request.tm) if request.tm else {}
-    totals = {lang: sum(_translatable(a) for todo_lang, a in todo if todo_lang == lang) for lang in request.target_langs}
+    matcher = TermMatcher(glossary) if glossary else None
+    totals = {lang: sum(entry.translatable for todo_lang, entry in todo if todo_lang == lang) for lang in request.target_langs}
     done = dict.fromkeys(request.target_langs, 0)
     try:
         # A chunk of articles at a time: translated in one batch per language, written, recorded in the manifest.
         # Memory stays flat in the number of articles, and a killed run keeps the chunks it finished.
         for chunk in _chunks(todo, CHUNK_SEGMENTS):
+            articles = {entry.path: read_article(entry.path) for _, entry in chunk}
             translations: dict[str, dict[str, str]] = {}
             for lang in request.target_langs:
-                articles_here = [article for todo_lang, article in chunk if todo_lang == lang]
+                articles_here = [articles[entry.path] for todo_lang, entry in chunk if todo_lang == lang]
                 texts = list(
                     dict.fromkeys(
                         seg.text for article in articles_here for b in article.blocks if b.kind.translatable for seg in b.segments
@@ -197,13 +207,15 @@ def run(request: RunRequest, timestamp: str, progress: Progress | None = None) -
                 done[lang] += sum(_translatable(article) for article in articles_here)
                 counts.cache_hits += lang_hits
                 counts.translated += lang_new
-            term_hits = find_hits([article for _, article in chunk], TermMatcher(glossary) if glossary else None)
+            term_hits = find_hits(list(articles.values()), matcher)
             assessors = {lang: Assessor(glossary, lang, term_hits) for lang in request.target_langs}
-            for lang, article in chunk:
+            for lang, entry in chunk:
+                article = articles[entry.path]
                 files = _write_article(article, lang, translations[lang], assessors[lang], request, info, counts)
-                written += files.paths
+                counts.written += len(files.paths)
                 record = zip(files.paths, files.contents, strict=True)
-                manifest.record(manifests[lang], article.name, keys[(lang, article.name)], record)
+                key = input_key(entry.path, signature, request, lang, memory_bytes)  # of the text just read
+                manifest.record(manifests[lang], article.name, key, record)
             for lang in {lang for lang, _ in chunk}:
                 manifest.save(request.out_dir / lang, manifests[lang])
     finally:
@@ -211,15 +223,16 @@ def run(request: RunRequest, timestamp: str, progress: Progress | None = None) -
             cache.close()
             notices.extend(cache.notices)
     return RunReport(
-        tuple(articles),
-        tuple(written),
-        tuple(notices),
-        signature,
-        counts.translated,
-        counts.cache_hits,
-        counts.reviewed_kept,
-        counts.tm_hits,
-        skipped,
+        articles=len(entries),
+        segments=sum(entry.segments for entry in entries),
+        written=counts.written,
+        notices=tuple(notices),
+        signature=signature,
+        translated=counts.translated,
+        cache_hits=counts.cache_hits,
+        reviewed_kept=counts.reviewed_kept,
+        tm_hits=counts.tm_hits,
+        skipped=skipped,
     )
 
 
@@ -235,22 +248,23 @@ class RunCounts:
     cache_hits: int = 0
     reviewed_kept: int = 0
     tm_hits: int = 0
+    written: int = 0
 
 
 def _translatable(article: Article) -> int:
     return sum(len(block.segments) for block in article.blocks if block.kind.translatable)
 
 
-def _chunks(todo: list[tuple[str, Article]], size: int) -> list[list[tuple[str, Article]]]:
+def _chunks(todo: list[tuple[str, ArticleEntry]], size: int) -> list[list[tuple[str, ArticleEntry]]]:
     """The (language, article) pairs in runs of about ``size`` segments (an article is never split)."""
-    chunks: list[list[tuple[str, Article]]] = [[]]
+    chunks: list[list[tuple[str, ArticleEntry]]] = [[]]
     filled = 0
     for pair in todo:
-        if chunks[-1] and filled + _translatable(pair[1]) > size:
+        if chunks[-1] and filled + pair[1].translatable > size:
             chunks.append([])
             filled = 0
         chunks[-1].append(pair)
-        filled += _translatable(pair[1])
+        filled += pair[1].translatable
     return [chunk for chunk in chunks if chunk]
 
 

@@ -59,3 +59,24 @@ def test_engine_none_needs_no_models(cli: Callable[..., Result], tmp_path: Path)
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     assert len(list(tmp_path.glob("*/*.po"))) == 10
+
+
+def test_source_date_epoch_makes_two_runs_write_the_same_bytes(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed = SEEDS / "meduza-savchenko-escape.txt"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01 00:00 UTC
+    for out in ("a", "b"):
+        assert cli("run", seed, "--to", "ru", "--engine", "none", "--out", tmp_path / out).exit_code == 0
+    po = (tmp_path / "a" / "ru" / f"{seed.stem}.po").read_text("utf-8")
+    assert "2026-01-01 00:00+0000" in po
+    for path in sorted((tmp_path / "a").rglob("*.*")):
+        assert (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes() == path.read_bytes(), path.name
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = cli("run", seed, "--to", "ru", "--engine", "none", "--out", tmp_path / "c")
+    assert result.exit_code == 2
+    assert (
+        result.stderr.strip()
+        == "error: SOURCE_DATE_EPOCH='yesterday' is not a number of seconds since 1970; unset it or give one"
+    )
+    assert not (tmp_path / "c").exists()

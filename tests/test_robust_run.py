@@ -179,9 +179,22 @@ def test_a_run_in_small_chunks_writes_exactly_what_one_chunk_writes(
 
     whole = run(request(tmp_path / "whole"), "2026-01-01 00:00+0000")
     monkeypatch.setattr(run_module, "CHUNK_SEGMENTS", 40)
+    # Which articles' texts the run holds: read for its chunk, let go once that chunk is written.
+    events: list[tuple[str, str]] = []
+    read, write = run_module.read_article, run_module._write_article
+    monkeypatch.setattr(run_module, "read_article", lambda path: events.append(("read", str(path))) or read(path))
+    monkeypatch.setattr(
+        run_module, "_write_article", lambda article, *rest: events.append(("write", article.path)) or write(article, *rest)
+    )
     seen: list[tuple[str, int, int]] = []
     chunked = run(request(tmp_path / "chunked"), "2026-01-01 00:00+0000", lambda *p: seen.append(p))
     assert chunked.translated == whole.translated
+    assert chunked.articles == whole.articles == len(list(SEEDS.glob("*.txt")))
+    held, most = set(), 0
+    for kind, path in events:
+        held = held | {path} if kind == "read" else held - {path}
+        most = max(most, len(held))
+    assert most <= 2 < whole.articles, "a chunk of 40 segments holds an article or two, never the archive"
     for path in sorted((tmp_path / "whole").rglob("*.*")):
         assert (tmp_path / "chunked" / path.relative_to(tmp_path / "whole")).read_bytes() == path.read_bytes(), path.name
     for lang in ("ru", "uk"):
