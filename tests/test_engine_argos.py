@@ -171,3 +171,15 @@ def test_progress_counts_texts_not_the_pieces_of_long_ones(engine: ArgosEngine) 
     outputs = engine.translate(texts, "en", "ru", seen.append)
     assert len(outputs) == 3
     assert seen == sorted(seen) and seen[-1] == len(texts) and max(seen) <= len(texts)
+
+
+@pytest.mark.parametrize(("cores", "expected"), [(1, ("cpu", 1, 1)), (2, ("cpu", 2, 1)), (16, ("cpu", 16, 1))])
+def test_cpu_workers_are_one_single_threaded_worker_per_core_with_no_cap(
+    monkeypatch: pytest.MonkeyPatch, cores: int, expected: tuple[str, int, int]
+) -> None:
+    from pipeline.engines.argos import Hardware
+
+    monkeypatch.setattr("pipeline.engines.argos.os.cpu_count", lambda: cores)
+    assert Hardware(device="cpu").resolved() == expected
+    assert Hardware(device="cpu", inter_threads=2).resolved() == ("cpu", 2, max(1, cores // 2)), "given workers share the cores"
+    assert Hardware(device="cuda").resolved()[1:] == (1, 0), "one GPU worker; CTranslate2 picks its threads"

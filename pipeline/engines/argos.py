@@ -59,10 +59,12 @@ class Hardware:
         if device not in ("cpu", "cuda"):
             raise UsageError(f"unknown device {self.device!r}; use auto, cpu or cuda")
         cores = os.cpu_count() or 1
-        # Measured on 2 cores (make bench): two single-threaded workers, each on its own
-        # batch, ran 1.8x faster than one worker with two threads; so on CPUs, one worker
-        # per core up to four, and the remaining cores shared inside each worker.
-        inter = self.inter_threads or (1 if device == "cuda" else min(cores, 4))
+        # On CPUs, one single-threaded worker per core. Measured on 2 cores (make bench):
+        # two workers, each on its own batch, beat one worker with two threads, and four
+        # workers (oversubscribed) cost under a tenth. Workers share one copy of the weights
+        # (CTranslate2 replicas on one device), so more of them cost activations only. The
+        # old cap of four had no measurement behind it; past 2 cores nothing is measured yet.
+        inter = self.inter_threads or (1 if device == "cuda" else cores)
         intra = self.intra_threads or (0 if device == "cuda" else max(1, cores // inter))
         return device, inter, intra
 
@@ -94,6 +96,7 @@ class ArgosEngine:
         self.hardware = hardware or Hardware()
         self.models, self.notices = list_models(self.folder)
         self._loaded: dict[tuple[str, str], _LoadedPair] = {}
+        self._tokenizers: dict[tuple[str, str], Any] = {}
 
     def missing_pairs(self, source_lang: str, target_langs: Sequence[str]) -> list[str]:
         return [lang for lang in target_langs if find_model(self.models, source_lang, lang) is None]
@@ -118,69 +121,140 @@ class ArgosEngine:
             )
         return model
 
+    def tokenizer(self, source_lang: str, target_lang: str) -> Any:
+        """The pair's SentencePiece model alone: what planning batches needs, without loading the translator."""
+        key = (source_lang, target_lang)
+        if key in self._loaded:
+            return self._loaded[key].tokenizer
+        if key not in self._tokenizers:
+            import sentencepiece
+
+            model = self._model(source_lang, target_lang)
+            try:
+                self._tokenizers[key] = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "sentencepiece.model"))
+            except Exception as exc:  # OSError, RuntimeError for a damaged file
+                raise _damaged(model, source_lang, target_lang, exc) from exc
+        return self._tokenizers[key]
+
     def _load(self, source_lang: str, target_lang: str) -> _LoadedPair:
         key = (source_lang, target_lang)
         if key not in self._loaded:
             import ctranslate2
-            import sentencepiece
 
             model = self._model(source_lang, target_lang)
+            tokenizer = self.tokenizer(source_lang, target_lang)
             device, inter, intra = self.hardware.resolved()
             try:
                 translator = ctranslate2.Translator(
                     str(model.path / "model"), device=device, inter_threads=inter, intra_threads=intra
                 )
-                tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(model.path / "sentencepiece.model"))
             except Exception as exc:  # CTranslate2 raises RuntimeError, IndexError... for damaged models
-                raise PipelineError(
-                    f"cannot load the {source_lang}→{target_lang} model ({exc}); reinstall it with: "
-                    f"pipeline models install {source_lang} {target_lang}",
-                    str(model.path),
-                ) from exc
+                raise _damaged(model, source_lang, target_lang, exc) from exc
             self._loaded[key] = _LoadedPair(model, translator, tokenizer)
         return self._loaded[key]
 
+    def plan(self, texts: Sequence[str], source_lang: str, target_lang: str) -> BatchPlan:
+        """How ``texts`` go to CTranslate2; the cluster sends exactly these batches, so outputs are the same."""
+        return plan_batches(texts, self.tokenizer(source_lang, target_lang), self.hardware.batch_size)
+
+    def translate_pieces(self, batch: Sequence[Sequence[str]], source_lang: str, target_lang: str) -> list[str]:
+        """One planned batch of token pieces, as one CTranslate2 batch (how a cluster worker translates)."""
+        pair = self._load(source_lang, target_lang)
+        results = pair.translator.translate_batch([list(tokens) for tokens in batch], **self._batch_options())
+        return [detokenize(result.hypotheses[0]) for result in results]
+
+    def _batch_options(self) -> dict[str, Any]:
+        return {
+            "max_batch_size": 0,  # the batch as planned: CTranslate2 must not regroup it
+            "beam_size": self.decoding.beam_size,
+            "length_penalty": self.decoding.length_penalty,
+            "max_decoding_length": self.decoding.max_decoding_length,
+            "replace_unknowns": self.decoding.replace_unknowns,
+            "max_input_length": 0,  # never truncate: long inputs were split when planning
+        }
+
     def translate(self, texts: Sequence[str], source_lang: str, target_lang: str, progress: Progress | None = None) -> list[str]:
-        """Translate all ``texts`` in token-sized batches, longest inputs cut at clauses; order kept."""
+        """Translate all ``texts`` in planned batches, run in parallel on the workers; order kept."""
         if not texts:
             return []
         pair = self._load(source_lang, target_lang)
-        units: list[tuple[int, list[str]]] = []  # (index of the text, tokens of one piece)
-        for index, text in enumerate(texts):
-            for piece in split_long(text, pair.tokenizer, MAX_INPUT_TOKENS):
-                units.append((index, piece))
-        order = sorted(range(len(units)), key=lambda k: len(units[k][1]))
-        # Small jobs still get one batch per worker, so every core has work.
-        workers = pair.translator.num_translators
-        batch_size = max(1, min(self.hardware.batch_size, -(-len(units) // workers)))
-        results = pair.translator.translate_iterable(
-            (units[k][1] for k in order),
-            max_batch_size=batch_size,
-            batch_type="examples",
-            beam_size=self.decoding.beam_size,
-            length_penalty=self.decoding.length_penalty,
-            max_decoding_length=self.decoding.max_decoding_length,
-            replace_unknowns=self.decoding.replace_unknowns,
-            max_input_length=0,  # never truncate: long inputs were split above
-        )
-        outputs: list[str] = [""] * len(units)
-        # Progress counts texts, not pieces: a text is done when its last piece is.
-        pieces_left = [0] * len(texts)
-        for index, _ in units:
-            pieces_left[index] += 1
-        texts_done = 0
-        for k, result in zip(order, results, strict=True):
-            outputs[k] = detokenize(result.hypotheses[0])
-            index = units[k][0]
-            pieces_left[index] -= 1
-            if pieces_left[index] == 0:
-                texts_done += 1
-                if progress is not None:
-                    progress(texts_done)
-        joined: list[list[str]] = [[] for _ in texts]
-        for (index, _), output in zip(units, outputs, strict=True):
+        plan = self.plan(texts, source_lang, target_lang)
+        options = self._batch_options()
+        # Every batch queued at once: each of CTranslate2's workers takes the next when it is free.
+        pending = [
+            pair.translator.translate_batch([list(plan.pieces[k][1]) for k in batch], asynchronous=True, **options)
+            for batch in plan.batches
+        ]
+        outputs: list[str] = [""] * len(plan.pieces)
+        tracker = TextsDone(plan)
+        for batch, results in zip(plan.batches, pending, strict=True):
+            for k, result in zip(batch, results, strict=True):
+                outputs[k] = detokenize(result.result().hypotheses[0])
+            done = tracker.finished(batch)
+            if progress is not None and done:
+                progress(tracker.done)
+        return plan.join(outputs)
+
+
+def _damaged(model: InstalledModel, source_lang: str, target_lang: str, exc: Exception) -> PipelineError:
+    return PipelineError(
+        f"cannot load the {source_lang}→{target_lang} model ({exc}); reinstall it with: "
+        f"pipeline models install {source_lang} {target_lang}",
+        str(model.path),
+    )
+
+
+# Batches planned from the number of pieces alone, never from the number of workers: the same input is
+# cut the same way on any machine and on a cluster, and batch make-up is what can change a beam's result.
+MIN_BATCHES = 8  # a small job is still cut into this many batches, so several cores have work
+
+
+@dataclass(frozen=True, slots=True)
+class BatchPlan:
+    """Texts as pieces of at most MAX_INPUT_TOKENS tokens, grouped into batches of similar length."""
+
+    texts: int
+    pieces: tuple[tuple[int, tuple[str, ...]], ...]  # (index of the text, its tokens)
+    batches: tuple[tuple[int, ...], ...]  # indices into pieces, shortest batch first
+
+    def join(self, outputs: Sequence[str]) -> list[str]:
+        """One translation per text: its pieces' translations, in order, joined by spaces."""
+        joined: list[list[str]] = [[] for _ in range(self.texts)]
+        for (index, _), output in zip(self.pieces, outputs, strict=True):
             joined[index].append(output)
         return [" ".join(part for part in parts if part) for parts in joined]
+
+
+def plan_batches(texts: Sequence[str], tokenizer: Any, batch_size: int) -> BatchPlan:
+    """Cut long texts at clauses, sort the pieces by length and group them; depends on the input only."""
+    pieces = tuple(
+        (index, tuple(tokens)) for index, text in enumerate(texts) for tokens in split_long(text, tokenizer, MAX_INPUT_TOKENS)
+    )
+    order = sorted(range(len(pieces)), key=lambda k: len(pieces[k][1]))
+    size = max(1, min(batch_size, -(-len(pieces) // MIN_BATCHES)))
+    batches = tuple(tuple(order[start : start + size]) for start in range(0, len(order), size))
+    return BatchPlan(len(texts), pieces, batches)
+
+
+class TextsDone:
+    """Progress counts texts, not pieces: a text is done when its last piece is."""
+
+    def __init__(self, plan: BatchPlan) -> None:
+        self.plan = plan
+        self.left = [0] * plan.texts
+        for index, _ in plan.pieces:
+            self.left[index] += 1
+        self.done = 0
+
+    def finished(self, batch: Sequence[int]) -> int:
+        """Record a batch as translated; returns how many texts it completed."""
+        before = self.done
+        for k in batch:
+            index = self.plan.pieces[k][0]
+            self.left[index] -= 1
+            if self.left[index] == 0:
+                self.done += 1
+        return self.done - before
 
 
 def detokenize(tokens: Sequence[str]) -> str:
