@@ -19,19 +19,20 @@ BUILD = ROOT / "build" / "bench"
 LENGTH = 32
 
 
-def ensure_model() -> Path:
-    """Build and install the Argos-sized en→ru package once; later runs reuse it."""
-    packages = BUILD / "packages"
+def ensure_model(folder: str = "packages", argos_sized: bool = True) -> Path:
+    """Build and install an en→ru package once (Argos-sized, or the tests' tiny one); later runs reuse it."""
+    packages = BUILD / folder
     if any(packages.glob("translate-en_ru-*/model/model.bin")):
         return packages
     sys.path.insert(0, str(ROOT / "tests"))
     from modelkit import ModelShape, build_argosmodel, train_sentencepiece, training_sentences
 
-    BUILD.mkdir(parents=True, exist_ok=True)
-    sp_model = train_sentencepiece(training_sentences(), 8000)
-    archive = build_argosmodel(BUILD, "en", "ru", shape=ModelShape.argos(), seed=3, sp_model=sp_model)
     from pipeline.packages import install_file
 
+    BUILD.mkdir(parents=True, exist_ok=True)
+    sp_model = train_sentencepiece(training_sentences(), 8000 if argos_sized else 400)
+    shape = ModelShape.argos() if argos_sized else ModelShape.tiny()
+    archive = build_argosmodel(BUILD, "en", "ru", shape=shape, seed=3 if argos_sized else 1, sp_model=sp_model)
     install_file(archive, packages, ["en-ru"])
     archive.unlink()
     return packages
