@@ -33,6 +33,8 @@ from pipeline.locate import (
 from pipeline.model import EntryType, Finding, Glossary, Severity, Span, TermCheck, TermHit, TermStatus
 from pipeline.morphology import (
     Word,
+    case_of,
+    parses,
     same_lexeme,
     words,
 )
@@ -107,6 +109,15 @@ def check_segment(
     return Enforced(text=text, raw=translation, checks=tuple(final), findings=findings)
 
 
+_VOWELS = frozenset("аеєиіїоуюяёэы")
+
+
+def _locative_only(word: str, lang: str) -> bool:
+    """After «на» a form that is a locative and never an accusative: where, not whither or what."""
+    cases = {case_of(parse.tag) for parse in parses(word, lang)}
+    return "loct" in cases and "accs" not in cases
+
+
 def _check_group(
     group: list[SourceTerm],
     source: str,
@@ -136,19 +147,38 @@ def _check_group(
         span = word_span(text_words, start, end)
         found = translation[span.start : span.end]
         check = TermCheck(entry.id, status, _source_span(term), found, span, span, loc.phrase, evidence=loc.evidence)
+        plan = None
         if first.target.preposition and start > 0 and text_words[start - 1].text.lower() == "на":
-            # «на Україні»: the place takes в/у (which of the two is euphony's choice: left to the reviewer).
+            # «на Україні»: the place takes в/у. Before a vowel euphony always wants «в» (Правопис 2019 §23),
+            # so «на Україні» → «в Україні» is certain; before a consonant в/у is the reviewer's choice. Only the
+            # locative: «на Україну» may be governed by the word before it («напад на Україну»), not a place.
             before = word_span(text_words, start - 1, end)
-            check = replace(
-                check,
-                status=TermStatus.REVIEW,
-                found=translation[before.start : before.end],
-                found_span=before,
-                target=before,
-                suggestion=f"{first.target.preposition} {found}",
-                reason=f"«{first.target.term}» takes «в»/«у», not «на»",
-            )
-        out.append((check, None))
+            preposition = text_words[start - 1].text
+            wanted = first.target.preposition
+            wanted = wanted.capitalize() if preposition[0].isupper() else wanted
+            fixed = f"{wanted} {found}"
+            if found[:1].lower() in _VOWELS and wanted.lower() == "в" and _locative_only(text_words[end - 1].text, lang):
+                plan = Plan(start - 1, end, fixed)
+                check = replace(
+                    check,
+                    status=TermStatus.FIXED,
+                    found=translation[before.start : before.end],
+                    found_span=before,
+                    target=before,
+                    fixed_to=fixed,
+                    reason=f"«{first.target.term}» takes «в», not «на»",
+                )
+            else:
+                check = replace(
+                    check,
+                    status=TermStatus.REVIEW,
+                    found=translation[before.start : before.end],
+                    found_span=before,
+                    target=before,
+                    suggestion=fixed,
+                    reason=f"«{first.target.term}» takes «в»/«у», not «на»",
+                )
+        out.append((check, plan))
     # A calque that may be a paraphrase gives way to firmer evidence for the same term (a name left in Latin letters).
     firm = [
         loc

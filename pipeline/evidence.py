@@ -39,7 +39,7 @@ from pipeline.morphology import (
     same_lexeme,
     words,
 )
-from pipeline.phrase import Reading, shape
+from pipeline.phrase import Reading, prepositions, shape
 from pipeline.syntax import outer_modifiers
 
 OPEN_QUOTES = "«„“"
@@ -303,6 +303,29 @@ def incomplete(text_words: Sequence[Word], end: int, lang: str, surface: str = "
     return ""
 
 
+def _complement_after(target: TargetTerm, text_words: Sequence[Word], end: int, lang: str) -> str:
+    """The approved term ends in a complement («самовольное оставление части») and a genitive noun follows the
+    window («оставлении подразделения»): that noun may render the complement, which the fix would add twice."""
+    approved = shape(target.term, lang, target.head, target.tail)
+    if approved is None or approved.head + 1 >= len(approved.words) or end >= len(text_words):
+        return ""
+    complement = approved.words[approved.head + 1 :]
+
+    def genitive_noun(word: str) -> bool:  # a declined one: an indeclinable noun («по» the note) shows no case
+        return word.lower() not in prepositions(lang) and any(
+            case_of(p.tag) == "gent" and "Fixd" not in p.tag.grammemes for p in common_parses(word, lang, NOUNS)
+        )
+
+    # The complement a genitive noun phrase; the window ends before one (its last word is no genitive).
+    if not any(genitive_noun(w.text) for w in complement) or genitive_noun(text_words[end - 1].text):
+        return ""
+    following = text_words[end].text
+    if genitive_noun(following):
+        rest = approved.text[approved.words[approved.head + 1].start :]
+        return f"«{following}» after it may render the «{rest}» of the approved term"
+    return ""
+
+
 def _quoted(text: str, start: int, end: int) -> bool:
     """Is [start, end) inside quotation marks that hold more than these words (a quotation, a title)?
 
@@ -377,6 +400,8 @@ def window_facts(
         contested=contested,
         surplus=surplus,
         calque_doubt=doubt,
-        incomplete=incomplete(text_words, end, lang, term.hit.surface) if loc.evidence is not Evidence.AVOIDED else "",
+        incomplete=(incomplete(text_words, end, lang, term.hit.surface) or _complement_after(target, text_words, end, lang))
+        if loc.evidence is not Evidence.AVOIDED
+        else "",
     )
     return start, end, facts

@@ -86,12 +86,12 @@ def parses(word: str, lang: str) -> tuple[Any, ...]:
 
 def common_parses(word: str, lang: str, pos: tuple[str, ...] = (), lemma_keys: frozenset[str] | None = None) -> tuple[Any, ...]:
     """Readings of ``word`` with a part of speech in ``pos`` (any if empty) and, if given, a lemma among
-    ``lemma_keys``; name readings only if nothing else fits."""
-    found = [
-        p
-        for p in parses(word.lower(), lang)
-        if (not pos or p.tag.POS in pos) and (lemma_keys is None or fold(p.normal_form) in lemma_keys)
-    ]
+    ``lemma_keys``; name readings only if nothing else fits. A word written in lower case is not read as
+    an abbreviation where it is also a word: «тур» is a noun, not «тур.» (турецкий) before «службы»."""
+    every = parses(word.lower(), lang)
+    if not word.isupper() and any("Abbr" not in p.tag.grammemes for p in every):
+        every = tuple(p for p in every if "Abbr" not in p.tag.grammemes)
+    found = [p for p in every if (not pos or p.tag.POS in pos) and (lemma_keys is None or fold(p.normal_form) in lemma_keys)]
     common = [p for p in found if not (NAME_GRAMMEMES & set(p.tag.grammemes))]
     return tuple(common or found)
 
@@ -206,12 +206,14 @@ def inflect_word(parse: Any, grammemes: set[str], lang: str) -> str | None:
 def _modern_ukrainian(forms: list[str], pos: str | None, grammemes: set[str], animate: bool) -> str:
     """Pick among equally tagged Ukrainian forms: the dictionary lists archaic ones beside modern ones.
 
-    Adjectives: -ому/-им over -ім, -а over -ая. Nouns: the shortest (у Сімферополі,
+    Adjectives: -ому/-им over -ім, -а over -ая. Verbs: -ся over -сь. Nouns: the shortest (у Сімферополі,
     not Сімферополеві; проступку, not проступкові), except the dative of persons,
     where -ові is the norm (замполітові).
     """
     unique = list(dict.fromkeys(forms))
     modern = [f for f in unique if not f.endswith(_UK_ARCHAIC)] or unique
+    # Reflexive verbs: -ся is the norm, -сь (складавсь) a poetic variant the dictionary lists beside it.
+    modern = [f for f in modern if not (f.endswith("сь") and f[:-2] + "ся" in modern)]
     if pos in MODIFIERS:
         return modern[0]
     if "datv" in grammemes and animate:

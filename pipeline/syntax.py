@@ -26,6 +26,7 @@ from pipeline.morphology import (
     lemmas,
     match_case,
     number_of,
+    parses,
 )
 from pipeline.phrase import Reading, agree, has_pos, head_readings, modifier_options, prepositions
 
@@ -248,6 +249,11 @@ def narrow(
                 options = {o for o in options if o.case != "nomn" or any(_verb_agrees(v, o) for v in finite)} or options
             # A transitive verb's object is in the accusative: decides only between the forms a noun phrase
             # shares with it (nominative, genitive); a bare name in Latin letters may still be a dative.
+            # But a nominative the verb agrees with may be its subject, after it («Дело рассмотрел совет»):
+            # only a subject of the verb's own before it makes the phrase the object.
+            inverted = any(o.case == "nomn" for o in options) and not _subject_before(text_words, first - 1, text, finite, lang)
+            if inverted and finite:
+                return options
             if any("tran" in v.tag.grammemes for v in verbs) and {o.case for o in options} <= {"nomn", "accs", "gent"}:
                 objects = {o for o in options if o.case == "accs"}
                 return objects or options
@@ -268,6 +274,24 @@ def narrow(
     ):
         return subject
     return options
+
+
+_CLAUSE_MARKS = re.compile(r"[,.;:!?()«»\"“”„—–]")
+_PRONOUNS = ("NPRO",)
+
+
+def _subject_before(text_words: Sequence[Word], verb: int, text: str, finite: Sequence[object], lang: str) -> bool:
+    """Is there a nominative before the verb at ``verb``, in its clause, that the verb agrees with?"""
+    k = verb - 1
+    while k >= 0 and not _CLAUSE_MARKS.search(text[text_words[k].end : text_words[k + 1].start]):
+        for parse in parses(text_words[k].text, lang):  # names too: «Путин создал совет»
+            tag = parse.tag
+            if tag.POS in (*NOUNS, *_PRONOUNS) and case_of(tag) == "nomn":
+                reading = Reading("nomn", number_of(tag), gender_of(tag) if number_of(tag) == "sing" else "")
+                if any(_verb_agrees(v, reading) for v in finite):
+                    return True
+        k -= 1
+    return False
 
 
 def _verb_agrees(verb: object, subject: Reading) -> bool:
