@@ -30,7 +30,7 @@ from pipeline.locate import (
     locate,
     renderings,
 )
-from pipeline.model import EntryType, Finding, Glossary, Severity, Span, TermCheck, TermHit, TermStatus
+from pipeline.model import EntryType, Finding, Glossary, Severity, Span, TargetTerm, TermCheck, TermHit, TermStatus
 from pipeline.morphology import (
     Word,
     case_of,
@@ -38,7 +38,9 @@ from pipeline.morphology import (
     same_lexeme,
     words,
 )
+from pipeline.phrase import Reading
 from pipeline.rewrite import Plan, plan_replacement
+from pipeline.syntax import predicate_agrees, predicate_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,23 @@ def check_segment(
 
 
 _VOWELS = frozenset("аеєиіїоуюяёэы")
+_GENDER_WORDS = {"masc": "masculine", "femn": "feminine", "neut": "neuter"}
+
+
+def _disagreeing_predicate(target: TargetTerm, text_words: Sequence[Word], start: int, end: int, text: str, lang: str) -> str:
+    """A name whose gender the glossary gives, opening a clause, with a past-tense predicate of another gender or
+    number after it («ФСБ заявило», «The Moscow Times дізналися»): the words to look at, or ""."""
+    if not target.gender:
+        return ""
+    before = text[: text_words[start].start].rstrip()
+    if before and before[-1] not in '.!?:;—«"(“„':
+        return ""
+    own = {Reading("nomn", "sing", target.gender)}
+    others = {Reading("nomn", "sing", g) for g in _GENDER_WORDS if g != target.gender} | {Reading("nomn", "plur")}
+    if predicate_agrees(text_words, end, text, own, lang, present=False):
+        return ""
+    found = predicate_words(text_words, end, text, others, lang)
+    return " ".join(text_words[k].text for k in found[:1])
 
 
 def _locative_only(word: str, lang: str) -> bool:
@@ -178,6 +197,15 @@ def _check_group(
                     suggestion=fixed,
                     reason=f"«{first.target.term}» takes «в»/«у», not «на»",
                 )
+        if check.status is not TermStatus.REVIEW and (
+            predicate := _disagreeing_predicate(first.target, text_words, start, end, translation, lang)
+        ):
+            check = replace(
+                check,
+                status=TermStatus.REVIEW,
+                suggestion="",
+                reason=f"«{predicate}» after it does not agree with «{found}», which is {_GENDER_WORDS[first.target.gender]}",
+            )
         out.append((check, plan))
     # A calque that may be a paraphrase gives way to firmer evidence for the same term (a name left in Latin letters).
     firm = [

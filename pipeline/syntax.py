@@ -315,6 +315,11 @@ def predicate_agrees(
     return bool(_predicates(text_words, end, text, subjects, lang, present=present))
 
 
+def predicate_words(text_words: Sequence[Word], end: int, text: str, subjects: set[Reading], lang: str) -> list[int]:
+    """Word indexes of the past-tense or short-form predicates after ``end`` that agree with a subject reading."""
+    return _predicates(text_words, end, text, subjects, lang)
+
+
 def _predicates(
     text_words: Sequence[Word], end: int, text: str, subjects: set[Reading], lang: str, present: bool = False
 ) -> list[int]:
@@ -575,7 +580,7 @@ def preposition_before(
 
     Russian: «о» before a vowel is «об» (об ОМОНе), «об» before a consonant
     is «о»; «в»/«во», «с»/«со», «к»/«ко» before clusters. Ukrainian: «в»
-    before в-, ф- is «у». Acronyms read letter by letter (МВД: эм-вэ-дэ)
+    before в-, ф- is «у»; «у» before у- is «в». Acronyms read letter by letter (МВД: эм-вэ-дэ)
     leave о/об undecidable: flagged rather than guessed.
     """
     if start == 0 or not _adjacent(text, text_words[start - 1], text_words[start]):
@@ -609,6 +614,8 @@ def preposition_before(
     if lang == "uk":
         if lower == "в" and f in "вф":
             return WordChange(start - 1, match_case(previous, "у")), ""
+        if lower == "у" and f == "у":  # «у указі» → «в указі»: two у's in a row (Правопис 2019 §23)
+            return WordChange(start - 1, match_case(previous, "в")), ""
         if lower in ("з", "із", "зі") and f in "зсцчшщж":
             return None, "the preposition з/із/зі before it may have to change"
     return None, ""
