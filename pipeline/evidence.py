@@ -93,6 +93,11 @@ def _extend(term: SourceTerm, loc: Located, text_words: Sequence[Word], text: st
     """
     start, end = loc.start, loc.end
     if loc.evidence is Evidence.LATIN:
+        # «Фонд Free Yakutia»: the word before is the approved term's own first word («фонд „Вільна Якутія“»).
+        first = words(term.target.term)[:1]
+        adjacent = start > 0 and not text[text_words[start - 1].end : text_words[start].start].strip()
+        if first and adjacent and lemmas(text_words[start - 1].text, lang) & lemmas(first[0].text, lang):
+            return start - 1, end
         return start, end
     vocab = vocabulary(term.target, lang)
     options = {Reading(c, n) for c in CASES for n in ("sing", "plur")}

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.morphology import (
+    CASES,
     GENDERS,
     MODIFIERS,
     NOUNS,
@@ -258,7 +259,9 @@ def narrow(
                 objects = {o for o in options if o.case == "accs"}
                 return objects or options
             return options
-        if has_pos(previous.text, lang, NOUNS) and not has_pos(previous.text, lang, MODIFIERS):
+        # A date or count closes its phrase: «на початок 2024 року Memorial налічував» has no genitive of «року».
+        dated = first > 1 and text_words[first - 2].text[:1].isdigit()
+        if has_pos(previous.text, lang, NOUNS) and not has_pos(previous.text, lang, MODIFIERS) and not dated:
             genitive = {o for o in options if o.case == "gent"}
             if genitive:
                 return genitive
@@ -418,12 +421,16 @@ def outside_agreement(
             gap = text[text_words[end - 1].end : text_words[end].start]
             relative = next((r for r in _RELATIVE.get(lang, ()) if r in lemmas(text_words[end].text, lang)), None)
             if "," in gap and relative:
-                form = _regender(text_words[end].text, old, new_gender, lang, ("ADJF", "NPRO"), keep_case=True)
+                # The pronoun's case is its clause's: the subject where a predicate agreeing with it follows
+                # («совет, который рекомендовал»), else not the nominative («уведомление, которое отказался подписать»).
+                clause_subject = Reading("nomn", "sing", old.gender)
+                subject = bool(_predicates(text_words, end + 1, text, {clause_subject}, lang))
+                cases = frozenset({"nomn"}) if subject else frozenset(CASES) - {"nomn"}
+                form = _regender(text_words[end].text, old, new_gender, lang, ("ADJF", "NPRO"), keep_case=True, cases=cases)
                 if form is None:
                     return [], "the relative pronoun after it would have to change gender"
                 changes.append(WordChange(end, form))
                 # The pronoun as its clause's subject («прокуратури, яка досі не відповіла»): its predicate follows.
-                clause_subject = Reading("nomn", "sing", old.gender)
                 for k in _predicates(text_words, end + 1, text, {clause_subject}, lang):
                     if any(_may_be_subject(text_words[m].text, lang) for m in range(end + 1, k)):
                         return [], "the relative clause after it may have its own subject"
@@ -544,17 +551,27 @@ def _predicates_before(text_words: Sequence[Word], start: int, text: str, subjec
 
 
 def _regender(
-    word: str, old: Reading, gender: str, lang: str, pos: tuple[str, ...], keep_case: bool = False, animate: bool | None = None
+    word: str,
+    old: Reading,
+    gender: str,
+    lang: str,
+    pos: tuple[str, ...],
+    keep_case: bool = False,
+    animate: bool | None = None,
+    cases: frozenset[str] | None = None,
 ) -> str | None:
     """``word`` (agreeing with ``old``) in the same form with another gender, or in the plural when ``gender`` is
-    "plur"; an accusative needs to know ``animate``."""
+    "plur"; an accusative needs to know ``animate``. ``cases``: the cases the word may be in, when known."""
     plural = gender == "plur"
+    forms: list[str] = []
     for parse in common_parses(word, lang, pos):
         tag = parse.tag
         if gender_of(tag) != old.gender or number_of(tag) != "sing":
             continue
         case = case_of(tag)
         if not keep_case and case and case != old.case:
+            continue
+        if cases is not None and case and case not in cases:
             continue
         wanted = {"plur"} if plural else {gender, "sing"}
         if case:
@@ -569,8 +586,24 @@ def _regender(
             wanted = {"plur", "past"} if plural else {gender, "sing", "past"}
         form = inflect_word(parse, wanted, lang)
         if form is not None:
-            return match_case(word, form)
-    return None
+            if not keep_case:
+                return match_case(word, form)
+            forms.append(form)
+    # A word keeping its own case must have one: «которое» is a nominative or an accusative, and with
+    # a feminine antecedent those differ («которая»/«которую»): the clause decides, not a guess.
+    distinct = set(forms)
+    return match_case(word, forms[0]) if len(distinct) == 1 else None
+
+
+_UK_VOWELS = frozenset("аеєиіїоуюя")
+
+
+def _after_consonant_or_pause(text_words: Sequence[Word], index: int, text: str) -> bool:
+    """Does the word at ``index`` follow a consonant-final word, or open the text or a clause?"""
+    if index == 0 or not _adjacent(text, text_words[index - 1], text_words[index]):
+        return True
+    last = text_words[index - 1].text[-1:].lower()
+    return last.isalpha() and last not in _UK_VOWELS and last not in "йь"
 
 
 def preposition_before(
@@ -580,7 +613,7 @@ def preposition_before(
 
     Russian: «о» before a vowel is «об» (об ОМОНе), «об» before a consonant
     is «о»; «в»/«во», «с»/«со», «к»/«ко» before clusters. Ukrainian: «в»
-    before в-, ф- is «у»; «у» before у- is «в». Acronyms read letter by letter (МВД: эм-вэ-дэ)
+    before в-, ф- is «у», and between consonants; «у» before у- is «в». Acronyms read letter by letter (МВД: эм-вэ-дэ)
     leave о/об undecidable: flagged rather than guessed.
     """
     if start == 0 or not _adjacent(text, text_words[start - 1], text_words[start]):
@@ -616,6 +649,9 @@ def preposition_before(
             return WordChange(start - 1, match_case(previous, "у")), ""
         if lower == "у" and f == "у":  # «у указі» → «в указі»: two у's in a row (Правопис 2019 §23)
             return WordChange(start - 1, match_case(previous, "в")), ""
+        if lower == "в" and f.isalpha() and f not in _UK_VOWELS and _after_consonant_or_pause(text_words, start - 1, text):
+            # «рахунок в Ощадбанку» → «рахунок у Сбербанку»: «у» between consonants and after a pause (§23).
+            return WordChange(start - 1, match_case(previous, "у")), ""
         if lower in ("з", "із", "зі") and f in "зсцчшщж":
             return None, "the preposition з/із/зі before it may have to change"
     return None, ""
