@@ -30,17 +30,14 @@ from pipeline.locate import (
     locate,
     renderings,
 )
-from pipeline.model import EntryType, Finding, Glossary, Severity, Span, TargetTerm, TermCheck, TermHit, TermStatus
+from pipeline.model import EntryType, Finding, Glossary, Severity, Span, TermCheck, TermHit, TermStatus
 from pipeline.morphology import (
     Word,
-    case_of,
-    parses,
     same_lexeme,
     words,
 )
-from pipeline.phrase import Reading
 from pipeline.rewrite import Plan, plan_replacement
-from pipeline.syntax import predicate_agrees, predicate_words
+from pipeline.syntax import GENDER_WORDS, disagreeing_predicate, place_preposition
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,32 +108,6 @@ def check_segment(
     return Enforced(text=text, raw=translation, checks=tuple(final), findings=findings)
 
 
-_VOWELS = frozenset("аеєиіїоуюяёэы")
-_GENDER_WORDS = {"masc": "masculine", "femn": "feminine", "neut": "neuter"}
-
-
-def _disagreeing_predicate(target: TargetTerm, text_words: Sequence[Word], start: int, end: int, text: str, lang: str) -> str:
-    """A name whose gender the glossary gives, opening a clause, with a past-tense predicate of another gender or
-    number after it («ФСБ заявило», «The Moscow Times дізналися»): the words to look at, or ""."""
-    if not target.gender:
-        return ""
-    before = text[: text_words[start].start].rstrip()
-    if before and before[-1] not in '.!?:;—«"(“„':
-        return ""
-    own = {Reading("nomn", "sing", target.gender)}
-    others = {Reading("nomn", "sing", g) for g in _GENDER_WORDS if g != target.gender} | {Reading("nomn", "plur")}
-    if predicate_agrees(text_words, end, text, own, lang, present=False):
-        return ""
-    found = predicate_words(text_words, end, text, others, lang)
-    return " ".join(text_words[k].text for k in found[:1])
-
-
-def _locative_only(word: str, lang: str) -> bool:
-    """After «на» a form that is a locative and never an accusative: where, not whither or what."""
-    cases = {case_of(parse.tag) for parse in parses(word, lang)}
-    return "loct" in cases and "accs" not in cases
-
-
 def _check_group(
     group: list[SourceTerm],
     source: str,
@@ -167,44 +138,31 @@ def _check_group(
         found = translation[span.start : span.end]
         check = TermCheck(entry.id, status, _source_span(term), found, span, span, loc.phrase, evidence=loc.evidence)
         plan = None
-        if first.target.preposition and start > 0 and text_words[start - 1].text.lower() == "на":
-            # «на Україні»: the place takes в/у. Before a vowel euphony always wants «в» (Правопис 2019 §23),
-            # so «на Україні» → «в Україні» is certain; before a consonant в/у is the reviewer's choice. Only the
-            # locative: «на Україну» may be governed by the word before it («напад на Україну»), not a place.
+        place = place_preposition(text_words, start, end, first.target.preposition, lang)
+        if place is not None:
+            wanted, certain = place
             before = word_span(text_words, start - 1, end)
-            preposition = text_words[start - 1].text
-            wanted = first.target.preposition
-            wanted = wanted.capitalize() if preposition[0].isupper() else wanted
             fixed = f"{wanted} {found}"
-            if found[:1].lower() in _VOWELS and wanted.lower() == "в" and _locative_only(text_words[end - 1].text, lang):
-                plan = Plan(start - 1, end, fixed)
-                check = replace(
-                    check,
-                    status=TermStatus.FIXED,
-                    found=translation[before.start : before.end],
-                    found_span=before,
-                    target=before,
-                    fixed_to=fixed,
-                    reason=f"«{first.target.term}» takes «в», not «на»",
-                )
-            else:
-                check = replace(
-                    check,
-                    status=TermStatus.REVIEW,
-                    found=translation[before.start : before.end],
-                    found_span=before,
-                    target=before,
-                    suggestion=fixed,
-                    reason=f"«{first.target.term}» takes «в»/«у», not «на»",
-                )
+            plan = Plan(start - 1, end, fixed) if certain else None
+            check = replace(
+                check,
+                status=TermStatus.FIXED if certain else TermStatus.REVIEW,
+                found=translation[before.start : before.end],
+                found_span=before,
+                target=before,
+                fixed_to=fixed if certain else "",
+                suggestion="" if certain else fixed,
+                reason=f"«{first.target.term}» takes «в»{'' if certain else '/«у»'}, not «на»",
+            )
+        gender = first.target.gender
         if check.status is not TermStatus.REVIEW and (
-            predicate := _disagreeing_predicate(first.target, text_words, start, end, translation, lang)
+            predicate := disagreeing_predicate(gender, text_words, start, end, translation, lang)
         ):
             check = replace(
                 check,
                 status=TermStatus.REVIEW,
                 suggestion="",
-                reason=f"«{predicate}» after it does not agree with «{found}», which is {_GENDER_WORDS[first.target.gender]}",
+                reason=f"«{predicate}» after it does not agree with «{found}», which is {GENDER_WORDS[gender]}",
             )
         out.append((check, plan))
     # A calque that may be a paraphrase gives way to firmer evidence for the same term (a name left in Latin letters).

@@ -292,10 +292,11 @@ def is_place_genitive(word: str, lang: str) -> bool:
     return any("Geox" in p.tag.grammemes for p in found)
 
 
-def incomplete(text_words: Sequence[Word], end: int, lang: str, surface: str = "") -> str:
+def incomplete(target: TargetTerm, text_words: Sequence[Word], end: int, lang: str, surface: str = "") -> str:
     """Does the phrase go on past the window? An adjective of a noun after it («Красноярський крайовий суд»),
-    a place name depending on its last noun («суд гарнізону Нальчика»), or an English word of the same term
-    left in Latin letters («військовослужбовців Rosgvardiya»): the window is not the whole rendering."""
+    a place name depending on its last noun («суд гарнізону Нальчика»), an English word of the same term
+    left in Latin letters («військовослужбовців Rosgvardiya»), or a genitive that may render the approved
+    term's complement («оставлении подразделения»): the window is not the whole rendering."""
     if end >= len(text_words):
         return ""
     last, following = text_words[end - 1].text, text_words[end].text
@@ -305,7 +306,7 @@ def incomplete(text_words: Sequence[Word], end: int, lang: str, surface: str = "
         return f"its last word belongs to «{following}» after it"
     if common_parses(last, lang, NOUNS) and not common_parses(last, lang, MODIFIERS) and is_place_genitive(following, lang):
         return f"«{following}» after it depends on its last word"
-    return ""
+    return _complement_after(target, text_words, end, lang)
 
 
 def _complement_after(target: TargetTerm, text_words: Sequence[Word], end: int, lang: str) -> str:
@@ -405,8 +406,6 @@ def window_facts(
         contested=contested,
         surplus=surplus,
         calque_doubt=doubt,
-        incomplete=(incomplete(text_words, end, lang, term.hit.surface) or _complement_after(target, text_words, end, lang))
-        if loc.evidence is not Evidence.AVOIDED
-        else "",
+        incomplete=incomplete(target, text_words, end, lang, term.hit.surface) if loc.evidence is not Evidence.AVOIDED else "",
     )
     return start, end, facts

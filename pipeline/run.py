@@ -121,15 +121,21 @@ def machine_assessments(article: Article, by_text: dict[str, str], assessor: Ass
     return out
 
 
-def input_key(path: Path, signature: RunSignature, request: RunRequest, lang: str, memory: bytes) -> str:
-    """Everything an article's review files depend on, besides the files themselves."""
+def input_keys(path: Path, signature: RunSignature, request: RunRequest, memory: bytes) -> dict[str, str]:
+    """Per target language, everything an article's review files depend on, besides the files themselves."""
     try:
         source = path.read_bytes()
     except OSError:  # gone since it was read: never equal to a key its files were written under
         source = b"\0unreadable\0" + os.urandom(16)
-    return manifest.digest(
-        [source, str(signature), lang, ",".join(request.formats), request.xliff_mt, source_reference(str(path)), memory]
-    )
+    common: list[str | bytes] = [
+        source,
+        str(signature),
+        ",".join(request.formats),
+        request.xliff_mt,
+        source_reference(str(path)),
+        memory,
+    ]
+    return {lang: manifest.digest([*common, lang]) for lang in request.target_langs}
 
 
 def run(request: RunRequest, timestamp: str, progress: Progress | None = None) -> RunReport:
@@ -157,17 +163,17 @@ def run(request: RunRequest, timestamp: str, progress: Progress | None = None) -
             notices.append(Notice(str(request.out_dir / lang), f"removed {len(removed)} temporary files an interrupted run left"))
     # What must be done: an article is skipped where its inputs and its files are as the last run left them.
     manifests = {lang: manifest.load(request.out_dir / lang) for lang in request.target_langs}
+    # Keyed on the bytes as first read: a file edited before its chunk comes is done again by the next run.
+    keys = {
+        (lang, entry.name): key
+        for entry in entries
+        for lang, key in input_keys(entry.path, signature, request, memory_bytes).items()
+    }
     todo = [
         (lang, entry)
         for lang in request.target_langs
         for entry in entries
-        if request.force
-        or not manifest.unchanged(
-            manifests[lang],
-            entry.name,
-            input_key(entry.path, signature, request, lang, memory_bytes),
-            request.out_dir / lang,
-        )
+        if request.force or not manifest.unchanged(manifests[lang], entry.name, keys[(lang, entry.name)], request.out_dir / lang)
     ]
     skipped = len(request.target_langs) * len(entries) - len(todo)
     # Read every review file to be merged first: a broken one stops the run before any MT time is spent.
@@ -204,7 +210,7 @@ def run(request: RunRequest, timestamp: str, progress: Progress | None = None) -
                 report = (lambda lang_, done_, _n, o=offset, t=total: progress(lang_, o + done_, t)) if progress else None
                 outputs, lang_hits, lang_new = translate_texts(engine, rest, lang, cache, report)
                 translations[lang] = {**dict(zip(rest, outputs, strict=True)), **remembered}
-                done[lang] += sum(_translatable(article) for article in articles_here)
+                done[lang] += sum(entry.translatable for todo_lang, entry in chunk if todo_lang == lang)
                 counts.cache_hits += lang_hits
                 counts.translated += lang_new
             term_hits = find_hits(list(articles.values()), matcher)
@@ -214,8 +220,7 @@ def run(request: RunRequest, timestamp: str, progress: Progress | None = None) -
                 files = _write_article(article, lang, translations[lang], assessors[lang], request, info, counts)
                 counts.written += len(files.paths)
                 record = zip(files.paths, files.contents, strict=True)
-                key = input_key(entry.path, signature, request, lang, memory_bytes)  # of the text just read
-                manifest.record(manifests[lang], article.name, key, record)
+                manifest.record(manifests[lang], article.name, keys[(lang, entry.name)], record)
             for lang in {lang for lang, _ in chunk}:
                 manifest.save(request.out_dir / lang, manifests[lang])
     finally:
@@ -249,10 +254,6 @@ class RunCounts:
     reviewed_kept: int = 0
     tm_hits: int = 0
     written: int = 0
-
-
-def _translatable(article: Article) -> int:
-    return sum(len(block.segments) for block in article.blocks if block.kind.translatable)
 
 
 def _chunks(todo: list[tuple[str, ArticleEntry]], size: int) -> list[list[tuple[str, ArticleEntry]]]:

@@ -124,6 +124,8 @@ _VOWEL_NAMED_LETTERS = set("ЛМНРСФ")
 
 
 _RU_VOWELS = set("аоуэиыеёяю")
+_UK_VOWELS = frozenset("аеєиіїоуюя")
+_VOWELS = _RU_VOWELS | _UK_VOWELS
 
 
 _RU_FRONT_VOWELS = set("аоуэи")  # «об» before these; «о» before е ё ю я (о ёлке, о юге)
@@ -266,7 +268,7 @@ def narrow(
             if genitive:
                 return genitive
     before = text[: text_words[first].start].rstrip()
-    opens_clause = not before or before[-1] in '.!?:;—«"(“„'
+    opens_clause = _opens_clause(text, text_words[first])
     subject = {o for o in options if o.case == "nomn"}
     # After a comma only an agreeing predicate makes it a subject («Согласно приказу, нарушение было совершено»).
     certain_subject = opens_clause and len(subject) == len(options)
@@ -297,6 +299,39 @@ def _subject_before(text_words: Sequence[Word], verb: int, text: str, finite: Se
     return False
 
 
+def _opens_clause(text: str, word: Word) -> bool:
+    before = text[: word.start].rstrip()
+    return not before or before[-1] in '.!?:;—«"(“„'
+
+
+GENDER_WORDS = {"masc": "masculine", "femn": "feminine", "neut": "neuter"}
+
+
+def disagreeing_predicate(gender: str, text_words: Sequence[Word], start: int, end: int, text: str, lang: str) -> str:
+    """A name of a known ``gender`` opening a clause, with a past-tense predicate of another gender or number
+    after it («ФСБ заявило», «The Moscow Times дізналися»): that predicate, or ""."""
+    if not gender or not _opens_clause(text, text_words[start]):
+        return ""
+    if predicate_agrees(text_words, end, text, {Reading("nomn", "sing", gender)}, lang, present=False):
+        return ""
+    others = {Reading("nomn", "sing", g) for g in GENDER_WORDS if g != gender} | {Reading("nomn", "plur")}
+    found = _predicates(text_words, end, text, others, lang)
+    return text_words[found[0]].text if found else ""
+
+
+def place_preposition(text_words: Sequence[Word], start: int, end: int, hint: str, lang: str) -> tuple[str, bool] | None:
+    """«на» before a place that takes ``hint`` (в/у: «в Україні»): the preposition it wants, and whether that is
+    certain; None where there is no «на». Before a vowel euphony always wants «в» (Правопис 2019 §23); before a
+    consonant в/у is the reviewer's choice. Only a locative is a place: «на Україну» may be governed by the word
+    before it («напад на Україну»)."""
+    if not hint or start == 0 or text_words[start - 1].text.lower() != "на":
+        return None
+    wanted = hint.capitalize() if text_words[start - 1].text[0].isupper() else hint
+    cases = {case_of(parse.tag) for parse in parses(text_words[end - 1].text, lang)}
+    certain = hint == "в" and text_words[start].text[:1].lower() in _VOWELS and "loct" in cases and "accs" not in cases
+    return wanted, certain
+
+
 def _verb_agrees(verb: object, subject: Reading) -> bool:
     """Could ``verb`` (a finite form) have ``subject`` as its subject? Past tense by number and gender, else by number."""
     tag = verb.tag  # type: ignore[attr-defined]
@@ -316,11 +351,6 @@ def predicate_agrees(
     ``present``: a present-tense verb counts (it shows number, not gender).
     """
     return bool(_predicates(text_words, end, text, subjects, lang, present=present))
-
-
-def predicate_words(text_words: Sequence[Word], end: int, text: str, subjects: set[Reading], lang: str) -> list[int]:
-    """Word indexes of the past-tense or short-form predicates after ``end`` that agree with a subject reading."""
-    return _predicates(text_words, end, text, subjects, lang)
 
 
 def _predicates(
@@ -593,9 +623,6 @@ def _regender(
     # a feminine antecedent those differ («которая»/«которую»): the clause decides, not a guess.
     distinct = set(forms)
     return match_case(word, forms[0]) if len(distinct) == 1 else None
-
-
-_UK_VOWELS = frozenset("аеєиіїоуюя")
 
 
 def _after_consonant_or_pause(text_words: Sequence[Word], index: int, text: str) -> bool:

@@ -35,7 +35,7 @@ from typer.testing import Result
 from pipeline.docx_io import Inline, from_markdown, read_docx, to_markdown, write_docx
 from pipeline.errors import InputError
 from pipeline.ingest import default_block_rules
-from pipeline.model import Article, Block, BlockKind
+from pipeline.model import Article, Block, BlockKind, Segment
 from pipeline.publish import UNREVIEWED
 from pipeline.segment import IdAllocator, segment_text
 
@@ -533,13 +533,18 @@ def test_a_highlight_stops_where_the_unreviewed_segment_does(tmp_path: Path) -> 
     ]
 
 
-def test_a_link_the_translation_adds_gets_the_hyperlink_style(tmp_path: Path) -> None:
+def one_paragraph_document(path: Path, text: str) -> tuple[Path, Article, Segment]:
+    """A Word file of one plain paragraph, as ingest reads it: the path, the article, its one segment."""
     document = docx.Document()
-    document.add_paragraph("The report is online.")
-    path = tmp_path / "plain.docx"
+    document.add_paragraph(text)
     document.save(str(path))
     article = as_article(path)
     (segment,) = article.segments
+    return path, article, segment
+
+
+def test_a_link_the_translation_adds_gets_the_hyperlink_style(tmp_path: Path) -> None:
+    path, article, segment = one_paragraph_document(tmp_path / "plain.docx", "The report is online.")
     out = tmp_path / "plain.ru.docx"
     out.write_bytes(write_docx(path, article, {segment.id: "[Доклад](https://example.org/r) опубликован."}, "uk"))
     localized = docx.Document(str(out))
@@ -549,12 +554,7 @@ def test_a_link_the_translation_adds_gets_the_hyperlink_style(tmp_path: Path) ->
 
 
 def test_characters_xml_cannot_hold_are_dropped_from_translations(tmp_path: Path) -> None:
-    document = docx.Document()
-    document.add_paragraph("One line.")
-    path = tmp_path / "one.docx"
-    document.save(str(path))
-    article = as_article(path)
-    (segment,) = article.segments
+    path, article, segment = one_paragraph_document(tmp_path / "one.docx", "One line.")
     out = tmp_path / "one.ru.docx"
     out.write_bytes(write_docx(path, article, {segment.id: "Одна\x0b строка.\x00"}, "ru"))
     assert docx.Document(str(out)).paragraphs[0].text == "Одна строка."
